@@ -1,0 +1,46 @@
+"""Every Kafka topic sitrep uses, in one place: search for a member to find its producers and consumers.
+
+The README's topology table mirrors this module. A deployment may prefix every name (``SITREP_TOPIC_PREFIX``) so that
+several pipelines, or several tests, share one cluster without seeing each other's messages.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Topic(str, Enum):
+    RAW_ARTICLES = "raw.articles"  # fetcher, replay -> processor
+    RAW_TWEETS = "raw.tweets"  # fetcher, replay -> processor
+    DOCUMENTS = "documents"  # processor (clean, unique) -> processor's extractor, storage
+    DUPLICATES = "duplicates"  # processor -> storage (one verdict per document)
+    EVENTS = "events"  # processor (every version) -> storage, alerter
+    DEAD_LETTERS = "deadletter"  # any service -> operators
+    WEBHOOK_DEAD_LETTERS = "alerts-webhook.deadletter"  # alerter, deliveries that kept failing
+
+    @property
+    def schema_name(self) -> str:
+        return _SCHEMAS[self]
+
+
+ALERTS_PREFIX = "alerts."  # one topic per subscription: alerts.<name>
+
+_SCHEMAS = {
+    Topic.RAW_ARTICLES: "raw.articles",
+    Topic.RAW_TWEETS: "raw.tweets",
+    Topic.DOCUMENTS: "documents",
+    Topic.DUPLICATES: "duplicates",
+    Topic.EVENTS: "events",
+    Topic.DEAD_LETTERS: "deadletter",
+    Topic.WEBHOOK_DEAD_LETTERS: "deadletter",
+}
+
+RAW_TOPIC_BY_KIND = {"article": Topic.RAW_ARTICLES, "tweet": Topic.RAW_TWEETS}
+
+
+def topic_name(topic: Topic | str, prefix: str = "") -> str:
+    return f"{prefix}{topic.value if isinstance(topic, Topic) else topic}"
+
+
+def alert_topic(subscription: str, prefix: str = "") -> str:
+    return f"{prefix}{ALERTS_PREFIX}{subscription}"
