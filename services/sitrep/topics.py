@@ -44,3 +44,9 @@ def topic_name(topic: Topic | str, prefix: str = "") -> str:
 
 def alert_topic(subscription: str, prefix: str = "") -> str:
     return f"{prefix}{ALERTS_PREFIX}{subscription}"
+
+
+class InternalTopic(str, Enum):
+    """The processor's repartition topics: how work meets on the right partition however many workers run."""
+
+    BY_CONTENT = "processor.by-content"  # clean documents keyed by content hash (exact duplicates meet)
