@@ -82,6 +82,11 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str, interval: floa
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def at_least(records: list[Any], n: int) -> list[Any] | None:
+    """For wait_for: the records once there are at least ``n`` of them."""
+    return records if len(records) >= n else None
+
+
 def read_topic(bootstrap: str, topic: str, idle_ms: int = 3000) -> list[dict[str, Any]]:
     """Every record on ``topic`` from the beginning (JSON-decoded), stopping after ``idle_ms`` without messages."""
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",

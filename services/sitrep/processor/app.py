@@ -13,6 +13,8 @@ idempotent consumers downstream; faust's experimental exactly-once is not used.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import time
 from typing import Any
 
@@ -21,7 +23,7 @@ import orjson
 from faust.sensors.prometheus import setup_prometheus_sensors
 
 from sitrep import metrics
-from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter, now_iso
+from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter
 from sitrep.processor import steps
 from sitrep.processor.intake import accept_raw
 from sitrep.settings import Settings
@@ -94,10 +96,12 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         finally:
             metrics.PROCESSING_SECONDS.labels(SERVICE, step).observe(time.perf_counter() - started)
 
-    async def stop_on_broken_deploy(exc: TooManyInvalid) -> None:
+    def stop_on_broken_deploy(exc: TooManyInvalid) -> None:
         log.critical("%s", exc)
         app._sitrep_fatal = str(exc)  # type: ignore[attr-defined]
-        await app.stop()
+        # the worker's own SIGTERM path stops every agent and commits; awaiting app.stop() here would deadlock,
+        # because stopping waits for this very agent
+        os.kill(os.getpid(), signal.SIGTERM)
 
     async def ingest_one(event: faust.EventT, kind: Topic) -> None:
         metrics.MESSAGES_IN.labels(SERVICE, event.message.topic).inc()
@@ -112,7 +116,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
                 try:
                     await guarded(event, "ingest", ingest_one(event, kind))
                 except TooManyInvalid as exc:
-                    await stop_on_broken_deploy(exc)
+                    stop_on_broken_deploy(exc)
                     return
 
     make_ingest(raw_articles, Topic.RAW_ARTICLES)
@@ -151,5 +155,4 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     app._sitrep_topics = {  # type: ignore[attr-defined]
         "events": events_topic, "documents": documents, "duplicates": duplicates, "deadletter": dead_letters,
     }
-    _ = now_iso
     return app

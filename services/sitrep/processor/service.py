@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from sitrep.endpoints import DEFAULT_PORTS
 from sitrep.kafka_io import ensure_topics
@@ -28,6 +29,12 @@ def run(args: argparse.Namespace) -> int:
     level = logging.getLevelName(logging.getLogger().level).lower()
     worker = faust.Worker(app, loglevel={"warning": "warn", "critical": "crit"}.get(level, level),
                           redirect_stdouts=False, override_logging=False)
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    except SystemExit:
+        pass
     fatal = getattr(app, "_sitrep_fatal", None)
-    return 3 if fatal else 0
+    if fatal:
+        print(f"sitrep processor stopped: {fatal}", file=sys.stderr)
+        return 3
+    return 0

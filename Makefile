@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make run` (the main job) and `make test` (the test suite).
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+
+.PHONY: install jars run test lint unit bench clean
+
+install:
+	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
+
+# the Apache Kafka broker's jars, from Maven Central (cached in ~/.m2); skipped when KAFKA_BOOTSTRAP_SERVERS is set
+jars:
+	@if [ -z "$$KAFKA_BOOTSTRAP_SERVERS" ]; then $(PYTHON) -m sitrep.cli broker fetch; fi
+
+run: install jars
+	$(PYTHON) -m sitrep.cli run
+
+lint:
+	$(PYTHON) -m ruff check services tests bench
+	$(PYTHON) -m mypy
+
+unit: install
+	$(PYTHON) -m pytest tests/unit -q
+
+test: install jars lint
+	$(PYTHON) -m pytest tests -q
+
+bench: install jars
+	$(PYTHON) bench/run_all.py
+
+clean:
+	-$(PYTHON) -m sitrep.cli broker stop
+	rm -rf .sitrep deploy/kafka/target
