@@ -1,0 +1,34 @@
+"""Deduplication parameters (tuned on bench/dedup_bench.py's labelled set; see bench/results/dedup.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    shingle: int = 5  # words per shingle
+    num_perm: int = 128  # MinHash permutations
+    bands: int = 32  # LSH bands x rows <= num_perm; (1/bands)^(1/rows) ~ the similarity where candidates start
+    rows: int = 4
+    threshold: float = 0.6  # exact Jaccard over shingle sets at or above which a document is a near duplicate
+    seed: int = 20260421  # MinHash seed: changing it invalidates stored sketches
+    quote_min_words: int = 8  # shorter tweets occur in articles by chance, they are never "quoted"
+    quote_containment: float = 0.8  # share of a tweet's shingles an article must contain to quote it
+    quote_window: int = 8  # winnowing window over an article's shingles (anchors for tweets that come later)
+    quote_tweet_anchors: int = 3  # smallest shingle hashes of a tweet (anchors for articles that come later)
+
+    def __post_init__(self) -> None:
+        if self.shingle < 1 or self.num_perm < 1 or self.bands < 1 or self.rows < 1:
+            raise ValueError("shingle, num_perm, bands and rows must be positive")
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands x rows ({self.bands}x{self.rows}) exceeds num_perm ({self.num_perm})")
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+        if self.quote_window < 1:
+            raise ValueError("quote_window must be positive")
+
+    @property
+    def lsh_threshold(self) -> float:
+        """Jaccard at which a pair has a ~50% chance to share a band (the S-curve's midpoint, approximately)."""
+        return float((1.0 / self.bands) ** (1.0 / self.rows))
