@@ -49,4 +49,6 @@ def alert_topic(subscription: str, prefix: str = "") -> str:
 class InternalTopic(str, Enum):
     """The processor's repartition topics: how work meets on the right partition however many workers run."""
 
-    BY_CONTENT = "processor.by-content"  # clean documents keyed by content hash (exact duplicates meet)
+    LSH = "processor.lsh"  # a document's LSH band keys and quote anchors, one message per home partition
+    VERDICT = "processor.verdict"  # keyed by document id: the document and every partition's answer about it
+    MERGE = "processor.merge"  # candidate events keyed by sub_event_type|country: where their matches live

@@ -1,13 +1,17 @@
-"""The processor's faust app: the I/O shell around the pure steps.
+"""The processor's faust app: the I/O shell around the pure stages (stages.py).
 
-Path of a message:
+Path of a message (every arrow is a Kafka topic, so each stage scales by partitions):
   raw.articles, raw.tweets --ingest--> accept (schema, plausibility; else dead letter) -> clean (maybe split)
-    -> processor.by-content (keyed by content hash) --dedup--> verdict on `duplicates`;
-       unique documents on `documents` --extract--> event versions on `events`.
+     -> processor.verdict (the document, keyed by id) and processor.lsh (one message per home partition)
+  processor.lsh --lsh--> bucket-mates, quote links; remember the sketch -> processor.verdict (the answer)
+  processor.verdict --verdict--> once every answer is in: the verdict on `duplicates`; unique/quoted on `documents`
+  documents --extract--> candidate events -> processor.merge (keyed by sub_event_type|country)
+  processor.merge --merge--> new or changed event versions on `events`
 
 Every agent runs with concurrency 1 (offsets must stay ordered, faust #606), catches every exception (an unhandled
-one silently stops a faust agent, #175) and turns bad input into a dead letter. Guarantee: at-least-once with
-idempotent consumers downstream; faust's experimental exactly-once is not used.
+one silently stops a faust agent, #175) and turns bad input into a dead letter. Guarantee: at-least-once, with
+idempotent stages (a redelivered message finds its own traces in the tables) and idempotent consumers downstream;
+faust's experimental exactly-once is not used.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import faust
@@ -23,51 +28,63 @@ import orjson
 from faust.sensors.prometheus import setup_prometheus_sensors
 
 from sitrep import metrics
-from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter
-from sitrep.processor import steps
+from sitrep.cleaning import clean_document
+from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter, now_iso
+from sitrep.extraction import extract_events
+from sitrep.processor import stages
 from sitrep.processor.intake import accept_raw
 from sitrep.settings import Settings
 from sitrep.topics import InternalTopic, Topic
 
 log = logging.getLogger(__name__)
 SERVICE = "processor"
+TICK_SECONDS = 60.0
 
 
 def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
-    prefix = settings.topic_prefix
+    prefix, parts = settings.topic_prefix, settings.topic_partitions
     app = faust.App(
         f"{prefix}sitrep-processor",
         broker=[f"kafka://{b}" for b in settings.bootstrap_servers.split(",")],
-        broker_credentials=None,
         store="memory://",
-        value_serializer="raw",
+        value_serializer="json",  # the tables' values; topics carry raw orjson bytes (see topic())
         key_serializer="raw",
         topic_replication_factor=1,
-        topic_partitions=settings.topic_partitions,
+        topic_partitions=parts,
         processing_guarantee="at_least_once",
+        table_standby_replicas=0,  # one machine: a standby would only double the memory
         web_enabled=True,
         web_bind=settings.metrics_host,
         web_port=web_port,
         web_host=settings.metrics_host,
-        broker_commit_every=100,
+        broker_commit_every=500,
         broker_commit_interval=1.0,
-        table_cleanup_interval=60.0,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        producer_linger_ms=2,
+        stream_buffer_maxsize=4096,
     )
     setup_prometheus_sensors(app, name_prefix="sitrep_faust")
 
     def topic(name: str, internal: bool = False) -> faust.TopicT:
-        return app.topic(f"{prefix}{name}", value_type=bytes, key_type=bytes, internal=internal,
-                         partitions=settings.topic_partitions)
+        return app.topic(f"{prefix}{name}", value_type=bytes, key_type=bytes, internal=internal, partitions=parts,
+                         value_serializer="raw", key_serializer="raw")
 
     raw_articles, raw_tweets = topic(Topic.RAW_ARTICLES.value), topic(Topic.RAW_TWEETS.value)
-    by_content = topic(InternalTopic.BY_CONTENT.value, internal=True)
+    lsh_topic = topic(InternalTopic.LSH.value, internal=True)
+    verdict_topic = topic(InternalTopic.VERDICT.value, internal=True)
+    merge_topic = topic(InternalTopic.MERGE.value, internal=True)
     documents, duplicates = topic(Topic.DOCUMENTS.value), topic(Topic.DUPLICATES.value)
     events_topic, dead_letters = topic(Topic.EVENTS.value), topic(Topic.DEAD_LETTERS.value)
 
-    # content hash -> {"doc_id", "seen_at"}: the exact-duplicate seen-set, restored from its changelog on restart
-    seen_content = app.Table("seen-content", default=None, partitions=settings.topic_partitions)
+    def table(name: str) -> faust.Table:
+        return app.Table(name, default=None, partitions=parts)
+
+    # LSH stage state, per home partition (restored from the changelogs on restart or rebalance)
+    sketches, bands = table("lsh-sketches"), table("lsh-bands")
+    tweet_anchors, article_anchors = table("quote-tweet-anchors"), table("quote-article-anchors")
+    pending = table("verdict-pending")  # doc id -> the document and the answers so far
+    blocks = table("merge-blocks")  # sub_event_type|country|ISO week -> known events
     invalid_run = InvalidRun(settings.dlq_limit)
     retention_s = settings.dedup_retention_days * 86400.0
 
@@ -79,9 +96,10 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         metrics.DEAD_LETTERS.labels(SERVICE, exc.reason).inc()
         log.warning("dead letter from %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, exc)
 
-    async def guarded(event: faust.EventT, step: str, body: Any) -> None:
-        """Run one message's work; invalid input -> dead letter; anything else -> dead letter with the error."""
+    async def guarded(event: faust.EventT, step: str, body: Awaitable[None]) -> None:
+        """One message's work; invalid input -> dead letter; any other error -> dead letter with the error."""
         started = time.perf_counter()
+        metrics.MESSAGES_IN.labels(SERVICE, event.message.topic).inc()
         try:
             await body
             invalid_run.ok()
@@ -90,7 +108,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
             invalid_run.invalid(exc.reason)
         except TooManyInvalid:
             raise
-        except Exception as exc:  # noqa: BLE001 - an escaped exception would silently stop the agent (faust #175)
+        except Exception as exc:  # an escaped exception would silently stop the agent (faust #175)
             log.exception("unexpected error in %s", step)
             await to_dead_letter(event, InvalidMessage("processing_error", f"{type(exc).__name__}: {exc}"[:500]))
         finally:
@@ -103,11 +121,19 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         # because stopping waits for this very agent
         os.kill(os.getpid(), signal.SIGTERM)
 
+    async def send(target: faust.TopicT, key: str, value: dict[str, Any], partition: int | None = None) -> None:
+        await target.send(key=key.encode(), value=orjson.dumps(value), partition=partition)
+        metrics.MESSAGES_OUT.labels(SERVICE, target.get_topic_name()).inc()
+
+    # --- ingest: raw -> clean -> fan out ---------------------------------------------------------------------------
     async def ingest_one(event: faust.EventT, kind: Topic) -> None:
-        metrics.MESSAGES_IN.labels(SERVICE, event.message.topic).inc()
         raw = accept_raw(kind, event.value, settings.max_text_chars)
-        for doc in steps.clean(raw):
-            await by_content.send(key=doc["content_hash"].encode(), value=orjson.dumps(doc))
+        for doc in clean_document(raw):
+            doc["received_at"] = now_iso()
+            envelope, messages = stages.fan_out(doc, parts, time.time())
+            await send(verdict_topic, doc["id"], {"type": "doc", **envelope})
+            for partition, message in messages.items():
+                await send(lsh_topic, doc["id"], message, partition=partition)
 
     def make_ingest(source: faust.TopicT, kind: Topic) -> None:
         @app.agent(source, concurrency=1, name=f"ingest-{kind.name.lower()}")
@@ -122,37 +148,93 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     make_ingest(raw_articles, Topic.RAW_ARTICLES)
     make_ingest(raw_tweets, Topic.RAW_TWEETS)
 
-    async def dedup_one(event: faust.EventT) -> None:
-        doc = orjson.loads(event.value)
-        seen = seen_content.get(doc["content_hash"])
-        verdict = steps.exact_verdict(doc, seen)
-        if seen is None:
-            seen_content[doc["content_hash"]] = {"doc_id": doc["id"], "seen_at": time.time()}
-        metrics.DUPLICATES.labels(verdict["verdict"]).inc()
-        await duplicates.send(key=doc["id"].encode(), value=orjson.dumps(verdict))
-        if steps.forward(verdict):
-            await documents.send(key=doc["id"].encode(), value=orjson.dumps(doc))
-            metrics.MESSAGES_OUT.labels(SERVICE, documents.get_topic_name()).inc()
+    # --- lsh: what each home partition knows about a document -----------------------------------------------------
+    async def lsh_one(event: faust.EventT) -> None:
+        msg = orjson.loads(event.value)
+        partition = event.message.partition
+        if msg.get("type") == "tick":
+            cutoff = time.time() - retention_s
+            for key in stages.expired(sketches, partition, cutoff):
+                stages.forget_sketch(key, partition, parts, sketches, bands, tweet_anchors, article_anchors)
+            metrics.DEDUP_STATE_ENTRIES.labels("lsh-sketches").set(len(sketches))
+            return
+        reply = stages.visit_partition(msg, partition, sketches, bands, tweet_anchors, article_anchors)
+        await send(verdict_topic, msg["doc_id"], {"type": "reply", **reply})
 
-    @app.agent(by_content, concurrency=1, name="dedup")
-    async def dedup(stream: faust.StreamT) -> None:
+    @app.agent(lsh_topic, concurrency=1, name="lsh")
+    async def lsh(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            await guarded(event, "dedup", dedup_one(event))
+            await guarded(event, "lsh", lsh_one(event))
 
-    @app.timer(interval=600.0)
-    async def evict_expired() -> None:
-        cutoff = time.time() - retention_s
-        expired = [k for k, v in list(seen_content.items()) if v and v.get("seen_at", 0) < cutoff]
-        for key in expired:
-            del seen_content[key]  # a tombstone on the changelog: compaction keeps state bounded there too
-        metrics.DEDUP_STATE_ENTRIES.labels("seen-content").set(len(seen_content))
+    # --- verdict: every answer in -> duplicates, documents ---------------------------------------------------------
+    async def verdict_one(event: faust.EventT) -> None:
+        msg = orjson.loads(event.value)
+        doc_id = event.key.decode()
+        entry = dict(pending.get(doc_id) or {"replies": {}})
+        if msg["type"] == "doc":
+            entry["envelope"] = {k: msg[k] for k in ("doc", "sketch", "parts")}
+        else:
+            entry["replies"] = {**entry["replies"], str(msg["part"]): msg}
+        envelope = entry.get("envelope")
+        if envelope is None or len(entry["replies"]) < envelope["parts"]:
+            pending[doc_id] = entry
+            return
+        verdict = stages.combine_verdict(envelope, entry["replies"].values())
+        metrics.DUPLICATES.labels(verdict["verdict"]).inc()
+        await send(duplicates, doc_id, verdict)
+        if stages.forward(verdict):
+            doc = envelope["doc"]
+            if verdict.get("quotes"):
+                doc["quotes"] = verdict["quotes"]
+            await send(documents, doc_id, doc)
+        if doc_id in pending:
+            del pending[doc_id]
+
+    @app.agent(verdict_topic, concurrency=1, name="verdict")
+    async def verdict(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            await guarded(event, "verdict", verdict_one(event))
+
+    # --- extract: documents -> candidate events ---------------------------------------------------------------------
+    async def extract_one(event: faust.EventT) -> None:
+        doc = orjson.loads(event.value)
+        for candidate in extract_events(doc):
+            await send(merge_topic, stages.merge_key(candidate), {"type": "candidate", "candidate": candidate})
+
+    @app.agent(documents, concurrency=1, name="extract")
+    async def extract(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            await guarded(event, "extract", extract_one(event))
+
+    # --- merge: one real-world event, many reports -------------------------------------------------------------------
+    async def merge_one(event: faust.EventT) -> None:
+        msg = orjson.loads(event.value)
+        partition = event.message.partition
+        if msg.get("type") == "tick":
+            cutoff = time.time() - retention_s
+            for key in stages.expired(blocks, partition, cutoff):
+                del blocks[key]
+            metrics.DEDUP_STATE_ENTRIES.labels("merge-blocks").set(len(blocks))
+            return
+        for version in stages.merge_candidate(msg["candidate"], blocks, now_iso(), time.time(), partition):
+            metrics.EVENTS.labels(version["sub_event_type"]).inc()
+            await send(events_topic, version["event_id"], version)
+
+    @app.agent(merge_topic, concurrency=1, name="merge")
+    async def merge(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            await guarded(event, "merge", merge_one(event))
+
+    @app.timer(interval=TICK_SECONDS)
+    async def tick() -> None:
+        """Retention runs inside the agents (a table is written only from its partition's stream): ask them."""
+        for partition in range(parts):
+            await lsh_topic.send(key=b"tick", value=orjson.dumps({"type": "tick"}), partition=partition)
+            await merge_topic.send(key=b"tick", value=orjson.dumps({"type": "tick"}), partition=partition)
 
     @app.page("/healthz")
     async def healthz(web_view: faust.web.View, request: faust.web.Request) -> faust.web.Response:
         fatal = getattr(app, "_sitrep_fatal", None)
         return web_view.json({"ok": fatal is None, "error": fatal}, status=200 if fatal is None else 503)
 
-    app._sitrep_topics = {  # type: ignore[attr-defined]
-        "events": events_topic, "documents": documents, "duplicates": duplicates, "deadletter": dead_letters,
-    }
     return app

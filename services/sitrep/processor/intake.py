@@ -42,7 +42,7 @@ def accept_raw(topic: Topic, value: bytes | None, max_text_chars: int, now: date
     if published > now + FUTURE_SLACK:
         raise InvalidMessage("future_date", f"published_at {record['published_at']} is in the future")
     if published < EARLIEST_PUBLICATION:
-        raise InvalidMessage("absurd_date", f"published_at {record['published_at']} is before {EARLIEST_PUBLICATION:%Y}")
+        raise InvalidMessage("absurd_date", f"published_at {record['published_at']} is before 1990")
     for key, val in record.items():
         if isinstance(val, float) and not math.isfinite(val):
             raise InvalidMessage("not_finite", f"{key} is {val}")

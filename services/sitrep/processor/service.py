@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 
@@ -29,10 +30,8 @@ def run(args: argparse.Namespace) -> int:
     level = logging.getLevelName(logging.getLogger().level).lower()
     worker = faust.Worker(app, loglevel={"warning": "warn", "critical": "crit"}.get(level, level),
                           redirect_stdouts=False, override_logging=False)
-    try:
+    with contextlib.suppress(SystemExit):  # the worker always exits by SystemExit; the fatal flag says why
         worker.execute_from_commandline()
-    except SystemExit:
-        pass
     fatal = getattr(app, "_sitrep_fatal", None)
     if fatal:
         print(f"sitrep processor stopped: {fatal}", file=sys.stderr)

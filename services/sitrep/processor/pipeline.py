@@ -1,0 +1,47 @@
+"""The processor's stages run in one process over dicts: what `sitrep dedup` and `sitrep extract` use.
+
+Same functions as the faust app (stages.py), with one partition: a corpus processed offline gets the verdicts and
+events the stream gives it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from sitrep.cleaning import clean_document
+from sitrep.deadletter import now_iso
+from sitrep.extraction import extract_events
+from sitrep.processor import stages
+
+
+class LocalPipeline:
+    def __init__(self) -> None:
+        self.sketches: dict[str, Any] = {}
+        self.bands: dict[str, Any] = {}
+        self.tweet_anchors: dict[Any, Any] = {}
+        self.article_anchors: dict[Any, Any] = {}
+        self.blocks: dict[str, Any] = {}
+        self.events: dict[str, dict[str, Any]] = {}  # latest version of each event
+
+    def dedup(self, raw: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(clean document, verdict) for each document the raw one cleans into."""
+        for doc in clean_document(raw):
+            envelope, messages = stages.fan_out(doc, 1, time.time())
+            replies = [stages.visit_partition(m, p, self.sketches, self.bands, self.tweet_anchors,
+                                              self.article_anchors) for p, m in messages.items()]
+            yield doc, stages.combine_verdict(envelope, replies)
+
+    def extract(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """New or changed event versions from one forwarded document."""
+        changed: list[dict[str, Any]] = []
+        for candidate in extract_events(doc):
+            changed.extend(stages.merge_candidate(candidate, self.blocks, now_iso(), time.time()))
+        for event in changed:
+            self.events[event["event_id"]] = event
+        return changed
+
+    def run(self, raw: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+        for doc, verdict in self.dedup(raw):
+            yield doc, verdict, self.extract(doc) if stages.forward(verdict) else []
