@@ -34,6 +34,7 @@ class Service:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Service:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "sitrep.cli", *self.command], env=self.env,
                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -65,10 +66,8 @@ def ensure_topics(settings: Settings, names: Iterable[str], partitions: int | No
             existing = set(admin.list_topics())
             missing = [NewTopic(n, parts, -1) for n in wanted if n not in existing]
             if missing:
-                try:
+                with contextlib.suppress(TopicAlreadyExistsError):  # another service created it meanwhile
                     admin.create_topics(missing)
-                except TopicAlreadyExistsError:
-                    pass
             return
         except KafkaError as exc:
             log.warning("creating topics failed (%s), retrying", exc)

@@ -11,13 +11,14 @@ from prometheus_client import Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 # event age spans seconds (live) to years (a replayed archive)
-AGE_BUCKETS = (1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400, 10 * 365 * 86400)
+AGE_BUCKETS = (1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400,
+               10 * 365 * 86400)
 
 # --- every consumer / producer -------------------------------------------------------------------------------------
 MESSAGES_IN = Counter("sitrep_messages_consumed_total", "Messages consumed", ["service", "topic"])
 MESSAGES_OUT = Counter("sitrep_messages_produced_total", "Messages produced", ["service", "topic"])
 DEAD_LETTERS = Counter("sitrep_dead_letters_total", "Messages sent to the dead-letter topic", ["service", "reason"])
-PRODUCE_FAILURES = Counter("sitrep_produce_failures_total", "Deliveries that failed after retries", ["service", "topic"])
+PRODUCE_FAILURES = Counter("sitrep_produce_failures_total", "Deliveries failed after retries", ["service", "topic"])
 PROCESSING_SECONDS = Histogram(
     "sitrep_processing_seconds", "Time to handle one message or batch", ["service", "step"], buckets=LATENCY_BUCKETS
 )
@@ -50,5 +51,7 @@ FETCH_EXTRACTION_FAILURES = Counter(
     "sitrep_fetch_extraction_failures_total", "Article pages where extraction fell back", ["host"]
 )
 FETCH_UNCHANGED = Counter("sitrep_fetch_unchanged_total", "Requests answered 304 Not Modified", ["host"])
-FETCH_ROBOTS_REFUSED = Counter("sitrep_fetch_robots_refusals_total", "URLs not fetched because robots.txt forbids", ["host"])
+FETCH_ROBOTS_REFUSED = Counter(
+    "sitrep_fetch_robots_refusals_total", "URLs not fetched because robots.txt forbids", ["host"]
+)
 FETCH_ERRORS = Counter("sitrep_fetch_errors_total", "Fetch errors", ["type"])

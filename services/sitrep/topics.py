@@ -6,10 +6,10 @@ several pipelines, or several tests, share one cluster without seeing each other
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Topic(str, Enum):
+class Topic(StrEnum):
     RAW_ARTICLES = "raw.articles"  # fetcher, replay -> processor
     RAW_TWEETS = "raw.tweets"  # fetcher, replay -> processor
     DOCUMENTS = "documents"  # processor (clean, unique) -> processor's extractor, storage
@@ -46,7 +46,7 @@ def alert_topic(subscription: str, prefix: str = "") -> str:
     return f"{prefix}{ALERTS_PREFIX}{subscription}"
 
 
-class InternalTopic(str, Enum):
+class InternalTopic(StrEnum):
     """The processor's repartition topics: how work meets on the right partition however many workers run."""
 
     LSH = "processor.lsh"  # a document's LSH band keys and quote anchors, one message per home partition

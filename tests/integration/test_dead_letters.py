@@ -1,4 +1,4 @@
-"""Bad input to any consumed topic ends on the dead-letter topic with its reason and origin; the pipeline keeps flowing."""
+"""Bad input to any consumed topic ends on the dead-letter topic with its reason and origin; the pipeline flows on."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from sitrep.corpus import CorpusError, read_corpus
+
 from tests.conftest import SEEDS
 
 
@@ -46,5 +46,5 @@ def test_schema_violation_names_the_field(tmp_path):
 def test_text_file_missing_from_manifest_is_an_error(tmp_path):
     (tmp_path / "manifest.jsonl").write_text("")
     (tmp_path / "stray.txt").write_text("hello")
-    with pytest.raises(CorpusError, match="stray.txt"):
+    with pytest.raises(CorpusError, match=r"stray\.txt"):
         list(read_corpus(tmp_path))

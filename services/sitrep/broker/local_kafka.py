@@ -8,6 +8,7 @@ directory so that ``start``/``stop``/``status`` can be separate processes.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import signal
@@ -133,7 +134,8 @@ class LocalKafka:
         config = self._write_config(broker_port, controller_port)
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         fmt = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)),
+            # "--cluster-id=": a random id may start with "-", which would read as an option
+            self._java("kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}", "-c", str(config)),
             capture_output=True, text=True,
         )
         if fmt.returncode != 0:
@@ -172,10 +174,8 @@ class LocalKafka:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(ChildProcessError):  # reap it if this process started it
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
             try:
                 os.kill(pid, 0)
             except OSError:

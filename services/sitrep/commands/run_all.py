@@ -150,9 +150,9 @@ def _settle(quiet: float) -> None:
     last, since = "", time.monotonic()
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        snap = "|".join(str(_sum(_metrics(p), n)) for p, n in (
-            (DEFAULT_PORTS["processor"], "sitrep_duplicates_total"), (DEFAULT_PORTS["processor"], "sitrep_events_total"),
-            (DEFAULT_PORTS["storage"], "sitrep_stored_total"), (DEFAULT_PORTS["alerter"], "sitrep_alerts_total")))
+        watched = (("processor", "sitrep_duplicates_total"), ("processor", "sitrep_events_total"),
+                   ("storage", "sitrep_stored_total"), ("alerter", "sitrep_alerts_total"))
+        snap = "|".join(str(_sum(_metrics(DEFAULT_PORTS[s]), n)) for s, n in watched)
         if snap != last:
             last, since = snap, time.monotonic()
         elif time.monotonic() - since >= quiet:

@@ -15,7 +15,9 @@ class DedupParams:
     seed: int = 20260421  # MinHash seed: changing it invalidates stored sketches
     quote_min_words: int = 8  # shorter tweets occur in articles by chance, they are never "quoted"
     quote_containment: float = 0.8  # share of a tweet's shingles an article must contain to quote it
-    quote_window: int = 8  # winnowing window over an article's shingles (anchors for tweets that come later)
+    # winnowing window over an article's shingles: every run of `quote_window` shingles holds an anchor, so a tweet of
+    # quote_min_words words (quote_min_words - shingle + 1 shingles) is found whichever of the two came first
+    quote_window: int = 4
     quote_tweet_anchors: int = 3  # smallest shingle hashes of a tweet (anchors for articles that come later)
 
     def __post_init__(self) -> None:

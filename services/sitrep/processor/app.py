@@ -26,6 +26,7 @@ from typing import Any
 import faust
 import orjson
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import TableT
 
 from sitrep import metrics
 from sitrep.cleaning import clean_document
@@ -77,7 +78,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     documents, duplicates = topic(Topic.DOCUMENTS.value), topic(Topic.DUPLICATES.value)
     events_topic, dead_letters = topic(Topic.EVENTS.value), topic(Topic.DEAD_LETTERS.value)
 
-    def table(name: str) -> faust.Table:
+    def table(name: str) -> TableT:
         return app.Table(name, default=None, partitions=parts)
 
     # LSH stage state, per home partition (restored from the changelogs on restart or rebalance)
@@ -169,10 +170,10 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     # --- verdict: every answer in -> duplicates, documents ---------------------------------------------------------
     async def verdict_one(event: faust.EventT) -> None:
         msg = orjson.loads(event.value)
-        doc_id = event.key.decode()
+        doc_id = msg["doc_id"]
         entry = dict(pending.get(doc_id) or {"replies": {}})
         if msg["type"] == "doc":
-            entry["envelope"] = {k: msg[k] for k in ("doc", "sketch", "parts")}
+            entry["envelope"] = {k: msg[k] for k in ("doc_id", "doc", "sketch", "parts")}
         else:
             entry["replies"] = {**entry["replies"], str(msg["part"]): msg}
         envelope = entry.get("envelope")

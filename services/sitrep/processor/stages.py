@@ -70,7 +70,7 @@ def fan_out(doc: dict[str, Any], partitions: int, received_at: float,
             **keys}
         for p, keys in per.items()
     }
-    envelope = {"doc": doc, "sketch": encoded, "parts": len(per)}
+    envelope = {"doc_id": sketch.doc_id, "doc": doc, "sketch": encoded, "parts": len(per)}
     return envelope, messages
 
 

@@ -13,7 +13,8 @@ from sitrep.endpoints import serve
 from sitrep.kafka_io import ensure_topics, make_consumer, make_producer
 from sitrep.processor.intake import parse_published
 from sitrep.settings import Settings
-from sitrep.storage.sqlite_store import SqliteStore
+from sitrep.storage.backends import open_store, redact
+from sitrep.storage.sql_store import SqlStore
 from sitrep.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -21,44 +22,45 @@ SERVICE = "storage"
 CONSUMES = (Topic.DOCUMENTS, Topic.DUPLICATES, Topic.EVENTS)
 
 
-def open_store(url: str) -> SqliteStore:
-    if url.startswith("sqlite:///"):
-        return SqliteStore(url.removeprefix("sqlite:///") or ":memory:")
-    raise SystemExit(f"unsupported database URL {url!r} (sqlite:///PATH)")
-
-
 class MeteredSink:
     """Adds event-age metrics and outcome counters around the store's flush."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self.ages: list[float] = []
 
     def add(self, topic: Topic, record: dict[str, Any]) -> None:
         self.store.add(topic, record)
-        if topic is Topic.EVENTS and record.get("published_at"):
-            try:
-                age = (datetime.now(UTC) - parse_published(record["published_at"])).total_seconds()
-                self.ages.append(max(age, 0.0))
-            except Exception:  # noqa: BLE001 - a metric must never drop a record
-                pass
 
     def flush(self) -> None:
         for outcome, n in self.store.flush().items():
             kind, _, result = outcome.partition("_")
             metrics.STORED.labels(kind, result).inc(n)
-        for age in self.ages:
-            metrics.EVENT_AGE.labels("stored").observe(age)
-        self.ages.clear()
+        # age only for versions stored now: a replayed version would report the archive's age, not the pipeline's
+        for record, outcome in self.store.outcomes:
+            if outcome in ("event_latest", "event_history_only") and record.get("published_at"):
+                age = _age_seconds(record["published_at"])
+                if age is not None:
+                    metrics.EVENT_AGE.labels("stored").observe(age)
+
+
+def _age_seconds(published_at: str) -> float | None:
+    try:
+        return max((datetime.now(UTC) - parse_published(published_at)).total_seconds(), 0.0)
+    except Exception:  # a metric must never drop a record
+        return None
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--database-url", default=None, help="default $SITREP_DATABASE_URL or sqlite:///.sitrep/sitrep.db")
+    p.add_argument("--database-url", default=None,
+                   help="sqlite:///PATH or postgresql://USER@HOST/DB; default $SITREP_DATABASE_URL or "
+                        "sqlite:///.sitrep/sitrep.db")
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    store = open_store(args.database_url or settings.database_url)
+    url = args.database_url or settings.database_url
+    store = open_store(url)
+    log.info("storage database %s at schema version %d", redact(url), store.schema_version())
     names = {settings.topic(t): t for t in CONSUMES}
     ensure_topics(settings, [*names, settings.topic(Topic.DEAD_LETTERS)])
     endpoints = serve(SERVICE, settings.metrics_host, settings.metrics_port)

@@ -1,0 +1,180 @@
+"""The event query, shared by `sitrep events` and the HTTP API: parse filters once, build parameterised SQL over the
+``events`` table (latest versions), then finish the radius filter in Python (a box prefilter in SQL uses the
+lat/lon index; the exact great-circle test is done on the few rows the box lets through).
+
+SQL uses ``?`` placeholders; a backend with another paramstyle rewrites them (no literal ``?`` appears in the SQL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sitrep.storage.geo import BBox, box_around, haversine_km, parse_bbox, parse_point
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+PARAMS = ("since", "until", "sub_event_type", "actor", "country", "place", "bbox", "near", "radius_km",
+          "min_fatalities", "limit")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    since: str | None = None  # inclusive, on event_date
+    until: str | None = None  # inclusive, on event_date
+    sub_event_types: tuple[str, ...] = ()  # any of, exact
+    actors: tuple[str, ...] = ()  # any of, case-insensitive substring of actor1 or actor2
+    countries: tuple[str, ...] = ()  # any of, case-insensitive exact
+    place: str | None = None  # case-insensitive substring of the location name
+    bbox: BBox | None = None
+    near: tuple[float, float] | None = None  # (lat, lon), with radius_km
+    radius_km: float | None = None
+    min_fatalities: int | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+def parse_query(params: Mapping[str, Sequence[str]]) -> EventQuery:
+    """Query-string style parameters (each a list of values) -> EventQuery, or ValueError saying what is wrong."""
+    unknown = sorted(set(params) - set(PARAMS))
+    if unknown:
+        raise ValueError(f"unknown parameter(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
+
+    def one(name: str) -> str | None:
+        values = [v for v in params.get(name, ()) if v != ""]
+        if len(values) > 1:
+            raise ValueError(f"{name} given more than once")
+        return values[0] if values else None
+
+    def many(name: str) -> tuple[str, ...]:
+        # repeatable, and each value may itself be comma-separated ("Syria,Iraq")
+        out = [part.strip() for v in params.get(name, ()) for part in v.split(",")]
+        return tuple(p for p in out if p)
+
+    near_text, radius_text = one("near"), one("radius_km")
+    if (near_text is None) != (radius_text is None):
+        raise ValueError("near and radius_km go together")
+    radius = _number(radius_text, "radius_km") if radius_text is not None else None
+    if radius is not None and radius <= 0:
+        raise ValueError("radius_km must be positive")
+    bbox_text, fat_text, limit_text = one("bbox"), one("min_fatalities"), one("limit")
+    min_fat = _integer(fat_text, "min_fatalities") if fat_text is not None else None
+    limit = _integer(limit_text, "limit") if limit_text is not None else DEFAULT_LIMIT
+    if min_fat is not None and min_fat < 0:
+        raise ValueError("min_fatalities must be >= 0")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    # actors and places are names that may contain commas ("Hayat Tahrir al-Sham, HTS"): repeat, do not split
+    actors = tuple(v.strip() for v in params.get("actor", ()) if v.strip())
+    return EventQuery(
+        since=_date(one("since"), "since"),
+        until=_date(one("until"), "until"),
+        sub_event_types=many("sub_event_type"),
+        actors=actors,
+        countries=many("country"),
+        place=one("place"),
+        bbox=parse_bbox(bbox_text) if bbox_text is not None else None,
+        near=parse_point(near_text) if near_text is not None else None,
+        radius_km=radius,
+        min_fatalities=min_fat,
+        limit=limit,
+    )
+
+
+def _date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if not _DATE.match(value):
+        raise ValueError(f"{name} must be a date YYYY-MM-DD, got {value!r}")
+    return value[:10]  # a full timestamp compares by its day: event_date has day precision at best
+
+
+def _number(value: str, name: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
+def _integer(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _like(fragment: str) -> str:
+    escaped = fragment.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _bbox_sql(box: BBox, where: list[str], params: list[Any]) -> None:
+    min_lon, min_lat, max_lon, max_lat = box
+    where.append("lat BETWEEN ? AND ?")
+    params += [min_lat, max_lat]
+    if min_lon <= max_lon:
+        where.append("lon BETWEEN ? AND ?")
+        params += [min_lon, max_lon]
+    else:  # crosses the antimeridian
+        where.append("(lon >= ? OR lon <= ?)")
+        params += [min_lon, max_lon]
+
+
+def build_sql(q: EventQuery) -> tuple[str, list[Any]]:
+    """SELECT the latest record of every event passing the SQL-expressible filters, newest event first."""
+    where: list[str] = []
+    params: list[Any] = []
+    if q.since:
+        where.append("event_date >= ?")
+        params.append(q.since)
+    if q.until:
+        where.append("event_date <= ?")
+        params.append(q.until)
+    if q.sub_event_types:
+        where.append(f"sub_event_type IN ({', '.join('?' * len(q.sub_event_types))})")
+        params += list(q.sub_event_types)
+    if q.countries:
+        where.append(f"lower(country) IN ({', '.join('?' * len(q.countries))})")
+        params += [c.lower() for c in q.countries]
+    if q.actors:
+        ors = []
+        for actor in q.actors:
+            ors.append("lower(coalesce(actor1, '')) LIKE ? ESCAPE '\\'"
+                       " OR lower(coalesce(actor2, '')) LIKE ? ESCAPE '\\'")
+            params += [_like(actor), _like(actor)]
+        where.append(f"({' OR '.join(ors)})")
+    if q.place:
+        where.append("lower(place) LIKE ? ESCAPE '\\'")
+        params.append(_like(q.place))
+    if q.min_fatalities is not None:
+        where.append("fatalities >= ?")
+        params.append(q.min_fatalities)
+    if q.bbox:
+        _bbox_sql(q.bbox, where, params)
+    if q.near and q.radius_km:
+        _bbox_sql(box_around(q.near[0], q.near[1], q.radius_km), where, params)
+    sql = "SELECT record FROM events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY event_date DESC, event_id"
+    if not q.near:  # with a radius, rows outside the circle are dropped afterwards: cap after that
+        sql += " LIMIT ?"
+        params.append(q.limit)
+    return sql, params
+
+
+def distance_km(q: EventQuery, record: Mapping[str, Any]) -> float | None:
+    loc = record.get("location") or {}
+    if q.near is None or loc.get("lat") is None or loc.get("lon") is None:
+        return None
+    return haversine_km(q.near[0], q.near[1], float(loc["lat"]), float(loc["lon"]))
+
+
+def finish(q: EventQuery, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The part of the query SQL cannot do: the exact radius test, then the limit."""
+    if q.near and q.radius_km:
+        radius = q.radius_km
+        records = [r for r in records if (d := distance_km(q, r)) is not None and d <= radius]
+    return records[: q.limit]
