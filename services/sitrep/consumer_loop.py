@@ -98,7 +98,7 @@ def _record_lag(service: str, consumer: KafkaConsumer) -> None:
     try:
         assigned = list(consumer.assignment())
         ends = consumer.end_offsets(assigned)
-    except Exception:  # noqa: BLE001 - lag is best effort; never let it stop consumption
+    except Exception:  # lag is best effort: never let it stop consumption
         return
     per_topic: dict[str, int] = {}
     for tp in assigned:
