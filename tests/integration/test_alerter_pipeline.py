@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 import pytest
 from kafka import KafkaProducer
+
 from sitrep import schemas
 from sitrep.alerter.webhook import SIGNATURE_HEADER, verify
-
 from tests.integration.test_storage_backends import event
 from tests.support import Service, metric_value, read_topic, wait_for
 

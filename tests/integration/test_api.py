@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from sitrep.storage.api import ApiServer
 from sitrep.storage.backends import open_store
 from sitrep.topics import Topic
-
 from tests.integration.test_storage_backends import CORPUS, event
 from tests.postgres import fresh_postgres_url, postgres_url  # noqa: F401 - fixtures
 

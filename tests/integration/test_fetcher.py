@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 import pytest
 import yaml
-from sitrep import schemas
 
+from sitrep import schemas
 from tests.conftest import SEEDS
 from tests.fake_sources import ARABIC, BEARER, COMMENT_MARKER, NAV_MARKER, FakeSources
 from tests.support import Service, metric_value, read_topic, wait_for

@@ -11,9 +11,9 @@ import subprocess
 
 import orjson
 import pytest
-import sitrep.metrics  # noqa: F401 - registers every sitrep metric
 from prometheus_client import REGISTRY
 
+import sitrep.metrics  # noqa: F401 - registers every sitrep metric
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration

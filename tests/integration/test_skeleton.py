@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from sitrep.corpus import read_corpus
 from sitrep.replay import publish
 from sitrep.settings import Settings
-
 from tests.conftest import SEEDS
 from tests.support import Service, metric_value, read_topic, wait_for
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sitrep.storage.backends import open_store
 from sitrep.storage.migrations import LATEST
 from sitrep.storage.query import parse_query
 from sitrep.storage.sql_store import SqlStore
 from sitrep.topics import Topic
-
 from tests.postgres import fresh_postgres_url, postgres_url  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ from __future__ import annotations
 import orjson
 import pytest
 from kafka import KafkaProducer
-from sitrep.storage.backends import open_store
 
+from sitrep.storage.backends import open_store
 from tests.integration.test_storage_backends import event
 from tests.postgres import fresh_postgres_url, postgres_url  # noqa: F401 - fixtures
 from tests.support import Service, metric_value, wait_for

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from sitrep.corpus import read_corpus
 from sitrep.replay import publish
 from sitrep.settings import Settings
-
 from tests.conftest import SEEDS
 from tests.support import Service, at_least, read_topic, wait_for
 
