@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from sitrep import schemas
 from sitrep.alerter.decide import Decision, Prior, evaluate
 from sitrep.alerter.matcher import match

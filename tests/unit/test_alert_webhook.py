@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+
 from sitrep import schemas
 from sitrep.alerter.decide import evaluate
 from sitrep.alerter.service import AlerterSink
@@ -20,7 +21,6 @@ from sitrep.alerter.subscriptions import Webhook, parse_subscriptions
 from sitrep.alerter.webhook import SIGNATURE_HEADER, deliver, verify
 from sitrep.settings import Settings
 from sitrep.topics import Topic
-
 from tests.unit.test_alert_matcher import event
 
 SECRET = b"correct horse battery staple"

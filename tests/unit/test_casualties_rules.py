@@ -1,4 +1,5 @@
 import pytest
+
 from sitrep.extraction.casualties import find_fatalities
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sitrep import schemas
 from sitrep.cleaning import clean_document, content_hash, normalized, to_raw_offset, to_raw_span
 from sitrep.corpus import read_corpus

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sitrep.corpus import CorpusError, read_corpus
 
+from sitrep.corpus import CorpusError, read_corpus
 from tests.conftest import SEEDS
 
 

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+
 from sitrep.extraction.dates import find_dates
 
 PUB = date(2021, 3, 12)  # a Friday

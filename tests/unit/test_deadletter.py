@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+
 from sitrep import schemas
 from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter
 

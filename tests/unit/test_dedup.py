@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+
 from sitrep import schemas
 from sitrep.cleaning import clean_document
 from sitrep.corpus import read_corpus
@@ -237,6 +238,7 @@ def test_seed_tweets_linked_to_the_articles_that_quote_them() -> None:
 
 def test_offline_command_prints_one_valid_verdict_per_document(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     import orjson
+
     from sitrep.cli import main
 
     assert main(["dedup", str(project_root() / "seeds")]) == 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sitrep import schemas
 from sitrep.cleaning import clean_document
 from sitrep.extraction import extract_events

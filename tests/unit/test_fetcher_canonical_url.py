@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sitrep.fetcher.canonical_url import canonicalize, document_id, url_id
 
 

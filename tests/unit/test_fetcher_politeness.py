@@ -4,6 +4,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+
 from sitrep.fetcher.politeness import (
     HostLimiter,
     backoff_delay,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from sitrep.fetcher.config import HttpConfig
 from sitrep.fetcher.http_client import FetchError, GuardedBackend, HttpFetcher
 from sitrep.fetcher.ssrf_guard import BlockedURLError, check_address, check_url, parse_networks

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from sitrep.fetcher.config import parse_config
 from sitrep.fetcher.robots import RobotsCache, policy_for_status
 from sitrep.fetcher.state import FetcherState

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from sitrep import schemas
 from sitrep.fetcher.tweets import newer_id, parse_search_page, search_url
 

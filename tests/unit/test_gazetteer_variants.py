@@ -1,4 +1,5 @@
 import pytest
+
 from sitrep.extraction.lexicon import lexicon
 from sitrep.extraction.textnorm import fold, name_variants
 

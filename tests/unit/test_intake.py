@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+
 from sitrep.deadletter import InvalidMessage
 from sitrep.processor.intake import accept_raw
 from sitrep.topics import Topic

@@ -10,6 +10,7 @@ import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from sitrep.storage.formats import render, to_csv, to_geojson, to_table
 from sitrep.storage.geo import box_around, haversine_km, in_bbox, parse_bbox
 from sitrep.storage.query import EventQuery, build_sql, finish, parse_query

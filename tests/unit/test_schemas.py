@@ -4,6 +4,7 @@ import copy
 
 import orjson
 import pytest
+
 from sitrep import schemas
 from sitrep.deadletter import InvalidMessage
 from sitrep.topics import Topic

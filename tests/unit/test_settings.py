@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sitrep.settings import ConfigError, Settings
 from sitrep.topics import Topic, alert_topic
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from sitrep.storage.migrations import MIGRATIONS, Migration, check_order, pending
 from sitrep.storage.sqlite_store import SqliteStore
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sitrep.alerter.subscriptions import SubscriptionError, load_subscriptions, parse_subscriptions, webhook_secrets
 
+from sitrep.alerter.subscriptions import SubscriptionError, load_subscriptions, parse_subscriptions, webhook_secrets
 from tests.conftest import ROOT
 
 

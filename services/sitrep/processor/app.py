@@ -4,6 +4,7 @@ Path of a message (every arrow is a Kafka topic, so each stage scales by partiti
   raw.articles, raw.tweets --ingest--> accept (schema, plausibility; else dead letter) -> clean (maybe split)
      -> processor.verdict (the document, keyed by id) and processor.lsh (one message per home partition)
   processor.lsh --lsh--> bucket-mates, quote links; remember the sketch -> processor.verdict (the answer)
+     (sketches in a table; buckets and anchors are in-memory indexes over it, rebuilt after a rebalance)
   processor.verdict --verdict--> once every answer is in: the verdict on `duplicates`; unique/quoted on `documents`
   documents --extract--> candidate events -> processor.merge (keyed by sub_event_type|country)
   processor.merge --merge--> new or changed event versions on `events`
@@ -16,6 +17,7 @@ faust's experimental exactly-once is not used.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -40,6 +42,14 @@ from sitrep.topics import InternalTopic, Topic
 log = logging.getLogger(__name__)
 SERVICE = "processor"
 TICK_SECONDS = 60.0
+STALE_PENDING_SECONDS = 3600.0  # a document still missing answers after this lost them (a partition's data was lost)
+
+
+@functools.lru_cache(maxsize=1024)
+def labelled(metric: Any, *labels: str) -> Any:
+    """A metric's child for these labels, looked up once: labels() takes a lock and builds a key on every call, and
+    the processor counts every message it reads and writes."""
+    return metric.labels(*labels)
 
 
 def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
@@ -81,10 +91,32 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     def table(name: str) -> TableT:
         return app.Table(name, default=None, partitions=parts)
 
-    # LSH stage state, per home partition (restored from the changelogs on restart or rebalance)
-    sketches, bands = table("lsh-sketches"), table("lsh-bands")
-    tweet_anchors, article_anchors = table("quote-tweet-anchors"), table("quote-article-anchors")
+    # LSH stage state, per home partition: the sketches in a table (restored from its changelog on restart or
+    # rebalance); the band buckets and quote anchors are in-memory indexes over it, rebuilt per partition after
+    # every rebalance (stages.index_partition): one changelog message per document instead of ~85
+    sketches = table("lsh-sketches")
+    bands: dict[str, Any] = {}
+    tweet_anchors: dict[int | str, Any] = {}
+    article_anchors: dict[int | str, Any] = {}
+    indexed: set[int] = set()
+
+    async def drop_indexes(*_: Any, **__: Any) -> None:
+        # a rebalance may move partitions away and back with entries another worker wrote meanwhile: start over
+        indexed.clear()
+        bands.clear()
+        tweet_anchors.clear()
+        article_anchors.clear()
+
+    sketches.on_recover(drop_indexes)
+    app.on_partitions_revoked.connect(drop_indexes)
+
+    def ensure_index(partition: int) -> None:
+        if partition not in indexed:
+            n = stages.index_partition(sketches.items(), partition, parts, bands, tweet_anchors, article_anchors)
+            indexed.add(partition)
+            log.info("lsh partition %d: indexed %d stored sketches", partition, n)
     pending = table("verdict-pending")  # doc id -> the document and the answers so far
+    done = table("verdict-done")  # doc id -> the verdict given to its latest raw message
     blocks = table("merge-blocks")  # sub_event_type|country|ISO week -> known events
     invalid_run = InvalidRun(settings.dlq_limit)
     retention_s = settings.dedup_retention_days * 86400.0
@@ -100,7 +132,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     async def guarded(event: faust.EventT, step: str, body: Awaitable[None]) -> None:
         """One message's work; invalid input -> dead letter; any other error -> dead letter with the error."""
         started = time.perf_counter()
-        metrics.MESSAGES_IN.labels(SERVICE, event.message.topic).inc()
+        labelled(metrics.MESSAGES_IN, SERVICE, event.message.topic).inc()
         try:
             await body
             invalid_run.ok()
@@ -113,7 +145,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
             log.exception("unexpected error in %s", step)
             await to_dead_letter(event, InvalidMessage("processing_error", f"{type(exc).__name__}: {exc}"[:500]))
         finally:
-            metrics.PROCESSING_SECONDS.labels(SERVICE, step).observe(time.perf_counter() - started)
+            labelled(metrics.PROCESSING_SECONDS, SERVICE, step).observe(time.perf_counter() - started)
 
     def stop_on_broken_deploy(exc: TooManyInvalid) -> None:
         log.critical("%s", exc)
@@ -124,14 +156,15 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
 
     async def send(target: faust.TopicT, key: str, value: dict[str, Any], partition: int | None = None) -> None:
         await target.send(key=key.encode(), value=orjson.dumps(value), partition=partition)
-        metrics.MESSAGES_OUT.labels(SERVICE, target.get_topic_name()).inc()
+        labelled(metrics.MESSAGES_OUT, SERVICE, target.get_topic_name()).inc()
 
     # --- ingest: raw -> clean -> fan out ---------------------------------------------------------------------------
     async def ingest_one(event: faust.EventT, kind: Topic) -> None:
         raw = accept_raw(kind, event.value, settings.max_text_chars)
         for doc in clean_document(raw):
             doc["received_at"] = now_iso()
-            envelope, messages = stages.fan_out(doc, parts, time.time())
+            origin = f"{event.message.topic}:{event.message.partition}:{event.message.offset}"
+            envelope, messages = stages.fan_out(doc, parts, time.time(), origin)
             await send(verdict_topic, doc["id"], {"type": "doc", **envelope})
             for partition, message in messages.items():
                 await send(lsh_topic, doc["id"], message, partition=partition)
@@ -153,6 +186,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     async def lsh_one(event: faust.EventT) -> None:
         msg = orjson.loads(event.value)
         partition = event.message.partition
+        ensure_index(partition)
         if msg.get("type") == "tick":
             cutoff = time.time() - retention_s
             for key in stages.expired(sketches, partition, cutoff):
@@ -170,26 +204,27 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     # --- verdict: every answer in -> duplicates, documents ---------------------------------------------------------
     async def verdict_one(event: faust.EventT) -> None:
         msg = orjson.loads(event.value)
-        doc_id = msg["doc_id"]
-        entry = dict(pending.get(doc_id) or {"replies": {}})
-        if msg["type"] == "doc":
-            entry["envelope"] = {k: msg[k] for k in ("doc_id", "doc", "sketch", "parts")}
-        else:
-            entry["replies"] = {**entry["replies"], str(msg["part"]): msg}
-        envelope = entry.get("envelope")
-        if envelope is None or len(entry["replies"]) < envelope["parts"]:
-            pending[doc_id] = entry
+        if msg.get("type") == "tick":
+            cutoff = time.time() - retention_s
+            for key in stages.expired(done, event.message.partition, cutoff):
+                del done[key]
+            for key in stages.expired(pending, event.message.partition, time.time() - STALE_PENDING_SECONDS):
+                del pending[key]
             return
-        verdict = stages.combine_verdict(envelope, entry["replies"].values())
-        metrics.DUPLICATES.labels(verdict["verdict"]).inc()
-        await send(duplicates, doc_id, verdict)
-        if stages.forward(verdict):
-            doc = envelope["doc"]
-            if verdict.get("quotes"):
-                doc["quotes"] = verdict["quotes"]
-            await send(documents, doc_id, doc)
-        if doc_id in pending:
+        doc_id = msg["doc_id"]
+        keep, finished, verdict, forwarded = stages.verdict_step(msg, pending.get(doc_id), done.get(doc_id),
+                                                                 time.time())
+        if keep is not None:
+            pending[doc_id] = keep | {"t": time.time(), "p": event.message.partition}
+        elif doc_id in pending:
             del pending[doc_id]
+        if finished is not None:
+            done[doc_id] = finished | {"p": event.message.partition}
+        if verdict is not None:
+            metrics.DUPLICATES.labels(verdict["verdict"]).inc()
+            await send(duplicates, doc_id, verdict)
+        if forwarded is not None:
+            await send(documents, doc_id, forwarded)
 
     @app.agent(verdict_topic, concurrency=1, name="verdict")
     async def verdict(stream: faust.StreamT) -> None:
@@ -199,8 +234,8 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     # --- extract: documents -> candidate events ---------------------------------------------------------------------
     async def extract_one(event: faust.EventT) -> None:
         doc = orjson.loads(event.value)
-        for candidate in extract_events(doc):
-            await send(merge_topic, stages.merge_key(candidate), {"type": "candidate", "candidate": candidate})
+        for key, group in stages.group_by_merge_key(extract_events(doc)).items():
+            await send(merge_topic, key, {"type": "candidates", "candidates": group})
 
     @app.agent(documents, concurrency=1, name="extract")
     async def extract(stream: faust.StreamT) -> None:
@@ -217,7 +252,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
                 del blocks[key]
             metrics.DEDUP_STATE_ENTRIES.labels("merge-blocks").set(len(blocks))
             return
-        for version in stages.merge_candidate(msg["candidate"], blocks, now_iso(), time.time(), partition):
+        for version in stages.merge_candidates(msg["candidates"], blocks, now_iso(), time.time(), partition):
             metrics.EVENTS.labels(version["sub_event_type"]).inc()
             await send(events_topic, version["event_id"], version)
 
@@ -232,6 +267,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         for partition in range(parts):
             await lsh_topic.send(key=b"tick", value=orjson.dumps({"type": "tick"}), partition=partition)
             await merge_topic.send(key=b"tick", value=orjson.dumps({"type": "tick"}), partition=partition)
+            await verdict_topic.send(key=b"tick", value=orjson.dumps({"type": "tick"}), partition=partition)
 
     @app.page("/healthz")
     async def healthz(web_view: faust.web.View, request: faust.web.Request) -> faust.web.Response:

@@ -24,11 +24,13 @@ class LocalPipeline:
         self.article_anchors: dict[Any, Any] = {}
         self.blocks: dict[str, Any] = {}
         self.events: dict[str, dict[str, Any]] = {}  # latest version of each event
+        self.seq = 0  # each document read is a new message
 
     def dedup(self, raw: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """(clean document, verdict) for each document the raw one cleans into."""
         for doc in clean_document(raw):
-            envelope, messages = stages.fan_out(doc, 1, time.time())
+            envelope, messages = stages.fan_out(doc, 1, time.time(), origin=f"offline:{self.seq}")
+            self.seq += 1
             replies = [stages.visit_partition(m, p, self.sketches, self.bands, self.tweet_anchors,
                                               self.article_anchors) for p, m in messages.items()]
             yield doc, stages.combine_verdict(envelope, replies)
@@ -36,8 +38,8 @@ class LocalPipeline:
     def extract(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """New or changed event versions from one forwarded document."""
         changed: list[dict[str, Any]] = []
-        for candidate in extract_events(doc):
-            changed.extend(stages.merge_candidate(candidate, self.blocks, now_iso(), time.time()))
+        for group in stages.group_by_merge_key(extract_events(doc)).values():
+            changed.extend(stages.merge_candidates(group, self.blocks, now_iso(), time.time()))
         for event in changed:
             self.events[event["event_id"]] = event
         return changed

@@ -10,7 +10,7 @@ import sys
 from sitrep.endpoints import DEFAULT_PORTS
 from sitrep.kafka_io import ensure_topics
 from sitrep.settings import Settings
-from sitrep.topics import Topic
+from sitrep.topics import InternalTopic, Topic
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -23,8 +23,9 @@ def run(args: argparse.Namespace) -> int:
     from sitrep.processor.app import build_app
 
     settings = Settings.from_env()
-    # create the public topics up front with the configured partition count (faust would make them with its default)
-    ensure_topics(settings, [settings.topic(t) for t in Topic])
+    # every topic up front, with the configured partition count: faust would make them with its default, and a topic
+    # that does not exist yet when the group first assigns partitions may be left unassigned
+    ensure_topics(settings, [settings.topic(t) for t in (*Topic, *InternalTopic)])
     port = args.web_port or settings.metrics_port or DEFAULT_PORTS["processor"]
     app = build_app(settings, web_port=port)
     level = logging.getLevelName(logging.getLogger().level).lower()

@@ -1,6 +1,7 @@
 """The processor's stages as pure functions over plain mappings.
 
-The faust app keeps the mappings in tables (one changelog partition each) and moves the messages between stages;
+The faust app keeps the mappings in tables (one changelog partition each) or, for the LSH buckets and quote anchors,
+in-memory indexes rebuilt from the sketches table (index_partition), and moves the messages between stages;
 the offline commands keep them in dicts and call the same functions in order (see pipeline.py). So the stream and
 `sitrep dedup` / `sitrep extract` reach their verdicts and events with the same code.
 
@@ -45,9 +46,10 @@ def decode_sketch(text: str) -> Sketch:
     return sketch_from_bytes(base64.b64decode(text))
 
 
-def fan_out(doc: dict[str, Any], partitions: int, received_at: float,
+def fan_out(doc: dict[str, Any], partitions: int, received_at: float, origin: str = "",
             params: DedupParams = PARAMS) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    """The document's envelope for the verdict stage and one LSH message per partition it touches."""
+    """The document's envelope for the verdict stage and one LSH message per partition it touches. ``origin`` names
+    the raw message (topic:partition:offset), so a stage can tell a redelivery of it from a replay of the text."""
     sketch = make_sketch(doc, params)
     encoded = encode_sketch(sketch)
     per: dict[int, dict[str, list[Any]]] = {}
@@ -67,10 +69,10 @@ def fan_out(doc: dict[str, Any], partitions: int, received_at: float,
         slot(partition_of_str(sketch.doc_id, partitions))
     messages = {
         p: {"doc_id": sketch.doc_id, "kind": sketch.kind, "sketch": encoded, "parts": len(per), "t": received_at,
-            **keys}
+            "o": origin, **keys}
         for p, keys in per.items()
     }
-    envelope = {"doc_id": sketch.doc_id, "doc": doc, "sketch": encoded, "parts": len(per)}
+    envelope = {"doc_id": sketch.doc_id, "doc": doc, "sketch": encoded, "parts": len(per), "o": origin}
     return envelope, messages
 
 
@@ -88,7 +90,12 @@ def visit_partition(
     sketch = decode_sketch(msg["sketch"])
     doc_id = sketch.doc_id
     # a worker's table holds every partition it owns; a sketch is stored once per partition it visited
-    seen = sketch_key(partition, doc_id) in sketches
+    mine = sketches.get(sketch_key(partition, doc_id))
+    # the same raw message again (a redelivery after a crash or rebalance) is answered as the first time was, against
+    # the documents that were here before it; the same text under the same id from a new message is a replay
+    redelivered = mine is not None and bool(msg.get("o")) and mine.get("o") == msg.get("o")
+    seen = bool(mine) and not redelivered
+    before = mine["t"] if redelivered and mine else float("inf")
 
     def load(other: str) -> Sketch | None:
         entry = sketches.get(sketch_key(partition, other))
@@ -97,11 +104,15 @@ def visit_partition(
     mates: set[str] = set()
     for key in msg["bands"]:
         mates.update(bands.get(key) or ())
+    if redelivered:
+        mates = {m for m in mates if (sketches.get(sketch_key(partition, m)) or {}).get("t", 0) < before}
     members = [s for s in map(load, sorted(mates - {doc_id})) if s is not None]
     matches = [[m.doc_id, *m.order_key, m.similarity, m.same_hash] for m in match_bucket(sketch, members, params)]
 
     other_table = article_anchors if sketch.kind == "tweet" else tweet_anchors
     linked = {other_table[_k(a)] for a in msg["lookups"] if _k(a) in other_table} - {doc_id}
+    if redelivered:
+        linked = {m for m in linked if (sketches.get(sketch_key(partition, m)) or {}).get("t", 0) < before}
     quotes = []
     for other in sorted(linked):
         o = load(other)
@@ -112,8 +123,8 @@ def visit_partition(
         if score is not None:
             quotes.append([o.doc_id, *o.order_key, score])
 
-    if not seen:
-        sketches[sketch_key(partition, doc_id)] = {"s": msg["sketch"], "t": msg["t"], "p": partition}
+    if not mine:
+        sketches[sketch_key(partition, doc_id)] = {"s": msg["sketch"], "t": msg["t"], "p": partition, "o": msg.get("o")}
         for key in msg["bands"]:
             bands[key] = [*(bands.get(key) or ()), doc_id]
         own_table = tweet_anchors if sketch.kind == "tweet" else article_anchors
@@ -121,7 +132,34 @@ def visit_partition(
             if _k(anchor) not in own_table:  # first wins: an original keeps its anchors against later copies
                 own_table[_k(anchor)] = doc_id
     return {"doc_id": doc_id, "part": partition, "parts": msg["parts"], "seen": seen, "matches": matches,
-            "quotes": quotes}
+            "quotes": quotes, "o": msg.get("o")}
+
+
+def index_partition(entries: Iterable[tuple[str, Mapping[str, Any] | None]], partition: int, partitions: int,
+                    bands: MutableMapping[str, Any], tweet_anchors: MutableMapping[Any, Any],
+                    article_anchors: MutableMapping[Any, Any], params: DedupParams = PARAMS) -> int:
+    """Rebuild one partition's band buckets and quote anchors from its stored sketches (in the order they were
+    stored, so the first document still wins an anchor); returns how many sketches were indexed.
+
+    Why: the buckets and anchors are derived data. Keeping them in changelogged tables cost ~85 changelog messages
+    per document (one per band and per anchor), most of the processor's and the broker's work; the stream keeps
+    only the sketches in a table and rebuilds these indexes in memory after a rebalance or restart."""
+    n = 0
+    for _key, entry in entries:
+        if not entry or entry.get("p") != partition:
+            continue
+        sketch = decode_sketch(entry["s"])
+        doc_id = sketch.doc_id
+        for band in sketch.band_keys:
+            if partition_of_str(band, partitions) == partition:
+                bands[band] = [*(bands.get(band) or ()), doc_id]
+        if sketch.kind == "article" or quotable(sketch, params):  # the anchors fan_out indexes
+            own = tweet_anchors if sketch.kind == "tweet" else article_anchors
+            for anchor in sketch.anchors.tolist():
+                if partition_of_int(anchor, partitions) == partition and _k(anchor) not in own:
+                    own[_k(anchor)] = doc_id
+        n += 1
+    return n
 
 
 def sketch_key(partition: int, doc_id: str) -> str:
@@ -150,6 +188,45 @@ def combine_verdict(envelope: dict[str, Any], replies: Iterable[dict[str, Any]],
     return verdict
 
 
+def verdict_step(msg: dict[str, Any], pending: dict[str, Any] | None, done: dict[str, Any] | None,
+                 now: float, params: DedupParams = PARAMS) -> tuple[dict[str, Any] | None, dict[str, Any] | None,
+                                                                     dict[str, Any] | None, dict[str, Any] | None]:
+    """One message (the document's envelope, or a partition's answer) at the verdict stage.
+
+    Returns (pending entry to keep or None to delete, done entry to store or None, verdict to emit or None,
+    document to forward or None). ``done`` remembers the verdict given to a raw message (its origin), so that a
+    redelivery of that message re-emits the same verdict instead of judging the document a copy of itself.
+    """
+    origin = msg.get("o")
+    if done is not None and origin and done.get("o") == origin:
+        if msg["type"] != "doc":
+            return pending, None, None, None  # an answer already used
+        verdict = done["v"]
+        return None, None, verdict, _forwarded(msg, verdict)
+    entry = dict(pending or {"replies": {}})
+    if msg["type"] == "doc":
+        entry["envelope"] = {k: msg[k] for k in ("doc_id", "doc", "sketch", "parts", "o") if k in msg}
+    else:
+        entry["replies"] = {**entry["replies"], f"{msg['part']}|{origin}": msg}
+    envelope = entry.get("envelope")
+    if envelope is None:
+        return entry, None, None, None
+    answers = [r for r in entry["replies"].values() if r.get("o") == envelope.get("o")]
+    if len(answers) < envelope["parts"]:
+        return entry, None, None, None
+    verdict = combine_verdict(envelope, answers, params)
+    return None, {"o": envelope.get("o"), "v": verdict, "t": now}, verdict, _forwarded(envelope, verdict)
+
+
+def _forwarded(envelope: dict[str, Any], verdict: dict[str, Any]) -> dict[str, Any] | None:
+    if not forward(verdict):
+        return None
+    doc = dict(envelope["doc"])
+    if verdict.get("quotes"):
+        doc["quotes"] = verdict["quotes"]
+    return doc
+
+
 def forward(verdict: Mapping[str, Any]) -> bool:
     """Unique and quoted documents go on to extraction. A document seen again under its own id (a replay, or a
     redelivery after a crash) goes on too: dropping it could lose the only copy that got through, and every
@@ -162,25 +239,45 @@ def merge_key(candidate: Mapping[str, Any]) -> str:
     return f"{candidate['sub_event_type']}|{candidate['location']['country']}"
 
 
-def merge_candidate(candidate: dict[str, Any], blocks: MutableMapping[str, Any], now: str,
-                    received_at: float, partition: int = 0) -> list[dict[str, Any]]:
-    """Merge one candidate into the blocks (ISO week x type x country) it may match; return new/changed versions."""
-    keys = blocking_keys(candidate)
+def group_by_merge_key(candidates: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """One document's candidates, grouped by where they merge (each group is merged together, as one report)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for candidate in candidates:
+        groups.setdefault(merge_key(candidate), []).append(candidate)
+    return groups
+
+
+def merge_candidates(candidates: list[dict[str, Any]], blocks: MutableMapping[str, Any], now: str,
+                     received_at: float, partition: int = 0) -> list[dict[str, Any]]:
+    """Merge one document's candidates of one merge key into the blocks (ISO week x type x country) they may match;
+    return the new or changed event versions."""
     state: dict[str, Any] = {"events": {}}
     home: dict[str, str] = {}
-    for key in keys:
-        block = blocks.get(key)
-        for event_id, event in (block or {}).get("events", {}).items():
-            state["events"][event_id] = event
-            home[event_id] = key
-    changed = merge(state, [candidate], now=now)
+    own: dict[int, str] = {}
+    for candidate in candidates:
+        keys = blocking_keys(candidate)
+        own[id(candidate)] = keys[0]
+        for key in keys:
+            for event_id, event in (blocks.get(key) or {}).get("events", {}).items():
+                state["events"][event_id] = event
+                home[event_id] = key
+    changed = merge(state, candidates, now=now)
+    first_home = own[id(candidates[0])] if candidates else ""
     for event in changed:
-        key = home.get(event["event_id"], keys[0])
+        key = home.get(event["event_id"]) or _home_block(event, first_home)
         block = dict(blocks.get(key) or {"events": {}})
         block["events"] = {**block.get("events", {}), event["event_id"]: event}
         block["t"], block["p"] = received_at, partition
         blocks[key] = block  # reassigned, not mutated: a faust table writes its changelog on assignment
     return changed
+
+
+def _home_block(event: dict[str, Any], fallback: str) -> str:
+    """A new event lives in the block of its own week."""
+    try:
+        return blocking_keys(event)[0]
+    except (KeyError, ValueError):
+        return fallback
 
 
 def expired(entries: Mapping[str, Any], partition: int, cutoff: float) -> list[str]:
