@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from kafka import KafkaAdminClient
 
 from sitrep.corpus import read_corpus
 from sitrep.replay import publish
@@ -72,6 +73,16 @@ def test_seeds_and_a_variant_set_through_the_broker(service_env, tmp_path, kafka
     assert not forwarded & (set(exact) | set(near))
 
 
+def group_is_stable(bootstrap: str, group: str, members: int) -> bool:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        described = admin.describe_groups([group])[group]
+        state = described.get("group_state") or described.get("state")
+        return bool(state == "Stable" and len(described.get("members", ())) == members)
+    finally:
+        admin.close()
+
+
 def _verdicts_with_workers(workers: int, env: dict, tmp_path, kafka_bootstrap, prefix: str) -> dict:
     env = env | {"SITREP_TOPIC_PREFIX": prefix, "SITREP_TOPIC_PARTITIONS": "4"}
     settings = Settings.from_env(env)
@@ -81,9 +92,11 @@ def _verdicts_with_workers(workers: int, env: dict, tmp_path, kafka_bootstrap, p
     try:
         for p in procs:
             p.wait_healthy(90)
-        if workers > 1:  # the first worker rebalanced once the second joined: both hold partitions
-            wait_for(lambda: procs[0].log().count("Worker ready") >= 2 and "Worker ready" in procs[1].log(), 60,
-                     "partition assignment")
+        if workers > 1:  # both workers hold partitions before the input flows
+            wait_for(lambda: group_is_stable(kafka_bootstrap, f"{prefix}sitrep-processor", workers), 60,
+                     "a stable group of both workers")
+            wait_for(lambda: all(p.log().rfind("Worker ready") > p.log().rfind("generation id") for p in procs),
+                     30, "both workers ready after the rebalance")
         publish(settings, seeds)
         wait_for(lambda: at_least(read_topic(kafka_bootstrap, f"{prefix}duplicates", 1500), 15), 90, "seeds")
         publish(settings, copies)
