@@ -24,8 +24,11 @@ unit: install
 test: install jars lint
 	$(PYTHON) -m pytest tests -q
 
+# benchmarks (not tests): each prints a table and writes bench/results/*.json
 bench: install jars
-	$(PYTHON) bench/run_all.py
+	$(PYTHON) bench/dedup_bench.py
+	taskset -c 0 $(PYTHON) bench/extract_bench.py --docs 300
+	$(PYTHON) bench/e2e.py
 
 clean:
 	-$(PYTHON) -m sitrep.cli broker stop
