@@ -18,6 +18,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedup_labelled import build
+
 from sitrep.dedup import Deduplicator, DedupParams
 
 RESULTS = Path(__file__).resolve().parent / "results" / "dedup.json"
