@@ -37,6 +37,12 @@ def quote_score(tweet: Sketch, article: Sketch, params: DedupParams) -> float | 
     return c if c >= params.quote_containment else None
 
 
+def link_score(a: Sketch, b: Sketch, params: DedupParams) -> float | None:
+    """quote_score of a tweet and an article given in either order (None for two of a kind)."""
+    tweet, article = (a, b) if a.kind == "tweet" else (b, a)
+    return quote_score(tweet, article, params)
+
+
 class QuoteIndex:
     """anchor -> doc id, for tweets and for articles. Plain dicts of ints and strings (see to_bytes)."""
 
@@ -78,8 +84,7 @@ class QuoteIndex:
             other = load(doc_id)
             if other is None:
                 continue
-            tweet, article = (sketch, other) if sketch.kind == "tweet" else (other, sketch)
-            score = quote_score(tweet, article, params)
+            score = link_score(sketch, other, params)
             if score is not None:
                 out.append((other, score))
         return out

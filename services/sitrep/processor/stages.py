@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from sitrep.dedup import DedupParams, Match, Sketch, decide, make_sketch, sketch_from_bytes, sketch_to_bytes
-from sitrep.dedup.quotes import quotable, quote_score
+from sitrep.dedup.quotes import link_score, quotable
 from sitrep.dedup.verdict import match_bucket, verdict_record
 from sitrep.extraction import blocking_keys, merge
 
@@ -118,8 +118,7 @@ def visit_partition(
         o = load(other)
         if o is None:
             continue
-        tweet, article = (sketch, o) if sketch.kind == "tweet" else (o, sketch)
-        score = quote_score(tweet, article, params)
+        score = link_score(sketch, o, params)
         if score is not None:
             quotes.append([o.doc_id, *o.order_key, score])
 
