@@ -111,3 +111,106 @@ def test_text_before_dated_updates_is_anchored_to_the_earliest_update() -> None:
     text = ("Fighters were evacuated from Arsal on Monday.\n\nUPDATE March 6, 2015\n\nNothing new.\n\n"
             "UPDATE March 4, 2015\n\nTalks went on.")
     assert one(text, published_at="2020-05-15", id="p~1", parent_id="p")["event_date"] == "2015-03-02"
+
+
+# --- generalization rules (synthetic sentences; published 2022-06-10 is a Friday) ---
+
+def _one(text: str) -> dict[str, Any]:
+    events = extract_events(doc(text))
+    assert len(events) == 1, [(e["sub_event_type"], e["location"]["name"]) for e in events]
+    schemas.check("events", events[0])
+    return events[0]
+
+
+def test_security_forces_firing_on_protesters_is_excessive_force() -> None:
+    e = _one("On Wednesday, Iraqi security forces opened fire on demonstrators in Basra, killing at least 6 people.")
+    assert e["sub_event_type"] == "Excessive force against protesters"
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Iraqi Security Forces", "Protesters (Iraq)", 6)
+
+
+def test_peaceful_march_has_generic_protester_actor() -> None:
+    e = _one("Thousands of students marched peacefully through Karbala on Thursday.")
+    assert (e["sub_event_type"], e["actor1"], e["actor2"]) == ("Peaceful protest", "Protesters (Iraq)", None)
+    assert e["event_date"] == "2022-06-09"
+
+
+def test_rioters_setting_fire_is_violent_demonstration_not_looting() -> None:
+    e = _one("Rioters threw stones and set fire to the municipal building in Sidon on Tuesday.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Violent demonstration", "Rioters (Lebanon)")
+
+
+def test_rockets_fired_from_the_ground_are_shelling() -> None:
+    e = _one("Hamas fired more than 30 rockets at Sderot on Monday.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Shelling/artillery/missile attack", "Hamas")
+    e = _one("On Monday, rockets were fired at the airport in Erbil.")
+    assert (e["sub_event_type"], e["actor1"]) == (
+        "Shelling/artillery/missile attack", "Unidentified Armed Group (Iraq)")
+
+
+def test_checkpoint_attack_is_armed_clash_with_generic_attacker() -> None:
+    e = _one("Unidentified gunmen attacked an army checkpoint near Baqubah on Sunday, killing two soldiers.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Armed clash", "Unidentified Armed Group (Iraq)")
+    assert e["location"]["geo_precision"] == 2 and e["fatalities"] == 2
+
+
+def test_roadside_bomb_that_struck_is_not_also_an_air_strike() -> None:
+    e = _one("On Sunday, a roadside bomb struck a police patrol in Samarra.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Remote explosive/landmine/IED", "Unidentified Armed Group (Iraq)")
+
+
+def test_ground_raid_with_arrests_is_not_an_air_strike() -> None:
+    e = _one("On Thursday, Israeli troops raided a house in Nablus and arrested three men.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Arrests", "Israel")
+
+
+def test_suicide_car_bomber_is_suicide_bomb() -> None:
+    e = _one("On Saturday, an Islamic State suicide car bomber struck a checkpoint in Tikrit, "
+             "killing 9 Iraqi soldiers.")
+    assert (e["sub_event_type"], e["actor1"], e["actor2"], e["fatalities"]) == (
+        "Suicide bomb", "Islamic State", "Iraqi Security Forces", 9)
+
+
+def test_territory_verbs_fell_to_and_declared_control() -> None:
+    e = _one("The town of Baiji fell to Islamic State fighters on Tuesday.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Non-state actor overtakes territory", "Islamic State")
+    e = _one("On Tuesday, the Iraqi army declared full control of Qayyarah.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Iraqi Security Forces")
+
+
+def test_ceasefire_agreement_takes_both_parties_and_earlier_date() -> None:
+    e = _one("A truce between Israel and Hamas took effect in Gaza on Friday, "
+             "under a deal announced by Egypt on Thursday.")
+    assert (e["sub_event_type"], e["actor1"], e["actor2"]) == ("Agreement", "Israel", "Hamas")
+    assert e["event_date"] == "2022-06-09"
+    e = _one("Russia and Turkey agreed on Wednesday to a ceasefire in Syria's Idlib province.")
+    assert (e["actor1"], e["actor2"], e["location"]["country"]) == ("Russia", "Turkey", "Syria")
+
+
+def test_victims_after_the_clause_are_actor2() -> None:
+    e = _one("Russian warplanes struck Ariha in Idlib province on Monday, killing 12 civilians.")
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Russia", "Civilians (Syria)", 12)
+
+
+def test_capital_as_metonym_is_not_the_place() -> None:
+    e = _one("Ankara blamed the YPG after a Turkish drone struck a car near Kobani on Friday.")
+    assert e["location"]["country"] == "Syria"
+
+
+def test_background_duration_and_total_are_not_events() -> None:
+    assert extract_events(doc("The army entered Saraqib on Monday after weeks of heavy shelling.")) == [] or all(
+        e["sub_event_type"] != "Shelling/artillery/missile attack"
+        for e in extract_events(doc("The army entered Saraqib on Monday after weeks of heavy shelling.")))
+    assert extract_events(doc("Iraq votes on Sunday, two years after the protest movement swept Baghdad.")) == []
+
+
+def test_second_event_with_also_takes_the_previous_date() -> None:
+    events = extract_events(doc("An Israeli drone struck a car in Tyre on Tuesday, killing two men.\n\n"
+                                "Israeli artillery also shelled the outskirts of Khiam."))
+    shelling = [e for e in events if e["sub_event_type"] == "Shelling/artillery/missile attack"]
+    assert len(events) == 2 and shelling and shelling[0]["event_date"] == "2022-06-07"
+
+
+def test_abduction_defaults_to_civilian_victim() -> None:
+    e = _one("Gunmen abducted a teacher in Tafas on Sunday.")
+    assert (e["sub_event_type"], e["actor1"], e["actor2"]) == (
+        "Abduction/forced disappearance", "Unidentified Armed Group (Syria)", "Civilians (Syria)")

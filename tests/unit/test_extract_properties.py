@@ -24,6 +24,8 @@ WORDS = [
     "evacuated", "from", "moved", "convoy", "left", "the", "area", "arrested", "kidnapped", "suicide", "bomb",
     "car", "roadside", "IED", "protest", "looted", "shot", "dead", "down", "set", "fire", "up", "a", "base",
     "established", "withdrew", "returned", "movement", "drone", "jets", "F-16", "Israeli", "hit", "destroyed",
+    "opened", "protesters", "rioters", "threw", "stones", "fell", "declared", "full", "ceasefire", "effect",
+    "marched", "peacefully", "attacked", "checkpoint", "gunfight", "mortar", "were", "announced", "between",
     # actors, places, dates, counts, function words
     "Israel", "IS", "ISIS", "Hezbollah", "PMU", "Coalition", "regime", "forces", "SDF", "Russia", "Turkish",
     "Homs", "al-Tanf", "Abu", "Kamal", "Deir", "ez-Zor", "Palmyra", "Sinjar", "near", "in", "by", "and", "not",
@@ -107,12 +109,17 @@ def test_every_trigger_phrase_has_a_cue() -> None:
                "fired two rockets", "clashes", "firefight", "gunbattle", "ambushed", "exchanged fire",
                "recaptured", "retook", "liberating", "broke the siege", "overran", "arrested", "rounded up",
                "taken into custody", "abduction", "kidnapping", "agreement", "deal was reached", "reached a deal",
-               "ceasefire agreed", "truce", "signed a deal", "evacuation deal", "set up a new base",
+               "ceasefire agreed", "truce took effect", "signed a deal", "evacuation deal", "set up a new base",
                "opened its headquarters", "redeployment", "were moved", "withdrawal", "relocated", "poured into",
                "took up positions", "departed", "left the area", "reinforcements", "convoy headed", "movement of",
                "intercepted", "defused", "shot down", "seized weapons", "executed", "shot dead", "massacre",
                "stabbed", "looting", "torched", "demolition", "set fire to", "bulldozed", "protesters",
-               "demonstration", "rallied"]
+               "demonstration", "rallied",
+               # generalization rules
+               "opened fire on protesters", "rioters", "threw stones", "suicide car bomber", "rockets were fired",
+               "gunfight", "attacked a checkpoint", "declared full control of", "fell to", "agreed on",
+               "ceasefire between them took effect", "marched peacefully", "took to the streets",
+               "improvised explosive", "mortar fire", "deal announced"]
     for phrase in phrases:
         folded = fold(f"they {phrase} there")
         assert find_triggers(folded) == exhaustive_triggers(folded) != [], phrase

@@ -25,7 +25,8 @@ ACTORS: dict[str, list[str]] = {
     "Iraqi Security Forces": ["Iraqi Security Forces", "ISF", "Iraqi Air Force", "Iraqi air force", "Iraqi army",
                               "Iraqi Army", "Iraqi military", "Iraqi forces", "Iraqi Joint Operations Command",
                               "Iraqi Counter Terrorism Service", "CTS", "Iraqi F-16s", "Iraqi warplanes",
-                              "Iraqi aircraft", "Iraqi troops", "Iraqi Ministry of Defense", "Iraqi command"],
+                              "Iraqi aircraft", "Iraqi troops", "Iraqi soldiers", "Iraqi Ministry of Defense",
+                              "Iraqi command"],
     "Syrian government forces": ["Syrian government forces", "Syrian Arab Army", "SAA", "Syrian army",
                                  "Syrian Army", "Syrian military", "Syrian forces", "Syrian troops",
                                  "pro-regime forces", "pro-government forces", "pro-Syrian regime forces",
@@ -34,7 +35,10 @@ ACTORS: dict[str, list[str]] = {
                                  "Syrian government", "regime", "pro-regime", "pro-government troops",
                                  "Syrian Arab Air Force", "SyAAF", "SyAF", "Republican Guard",
                                  "Syrian regime forces", "government fighters", "Tiger Forces",
-                                 "Syrian pro-regime forces"],
+                                 "Syrian pro-regime forces", "Syrian security forces", "government warplanes",
+                                 "government aircraft", "government jets", "government helicopters",
+                                 "regime warplanes", "regime aircraft", "regime jets", "regime helicopters",
+                                 "government troops", "army troops", "Syrian regime troops"],
     "Hezbollah": ["Hezbollah", "Hizbullah", "Hizballah", "Hizbollah", "Hezbolla", "Lebanese Hezbollah"],
     "Islamic State": ["Islamic State", "ISIS", "ISIL", "IS", "Daesh", "Da'esh", "Daesh terrorists",
                       "ISIS fighters", "ISIS militants", "Islamic State of Iraq and the Levant"],
@@ -76,9 +80,31 @@ ACTORS: dict[str, list[str]] = {
     "Khalid ibn al-Walid Army": ["Khalid ibn al-Walid", "Jaysh Khalid ibn al-Walid"],
     "PKK": ["PKK", "Kurdistan Workers' Party"],
     "Peshmerga": ["Peshmerga", "Kurdish Peshmerga"],
+    # Generic actors (ACLED's "Protesters (Iraq)", "Police Forces of Iraq"): "{}" is filled with the event's country
+    # by `generic_actor`; the template string itself is what rules compare
+    "Protesters ({})": ["protesters", "protestors", "demonstrators", "marchers", "anti-government protesters"],
+    "Rioters ({})": ["rioters"],
+    "Civilians ({})": ["civilians", "civilian", "residents", "villagers"],
+    "Unidentified Armed Group ({})": ["gunmen", "unidentified gunmen", "unknown gunmen", "armed men",
+                                      "masked gunmen", "unidentified assailants", "unknown assailants"],
+    "Rebels ({})": ["rebels", "rebel fighters", "opposition fighters", "opposition factions", "insurgents",
+                    "Turkish-backed rebels", "Turkey-backed rebels", "Turkish-backed factions"],
+    "Police Forces of {}": ["police", "policemen", "police officers", "police forces", "riot police"],
     "UNIFIL": ["UNIFIL", "UNFIL", "United Nations Interim Force in Lebanon", "United Nations Interim Force Lebanon"],
 }
 
 # Nationality adjectives that name a state actor only when followed by a military noun ("Israeli drone")
 MILITARY_NOUNS = ("forces", "troops", "army", "military", "aircraft", "jets", "warplanes", "drone", "drones",
                   "missiles", "artillery", "soldiers", "navy", "helicopter", "helicopters", "airstrike", "airstrikes")
+
+GENERIC = frozenset(a for a in ACTORS if "{}" in a)
+
+
+def generic_actor(actor: str | None, country: str | None) -> str | None:
+    """The generic actor template filled with the event's country ("Protesters ({})" -> "Protesters (Iraq)");
+    other actors unchanged. Without a country the qualifier is dropped ("Protesters")."""
+    if actor is None or "{}" not in actor:
+        return actor
+    if country:
+        return actor.format(country)
+    return actor.replace(" ({})", "").replace(" of {}", "")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from sitrep.cleaning.segments import to_raw_span
+from sitrep.extraction.actors import generic_actor
 from sitrep.extraction.anchors import Anchors, anchors
 from sitrep.extraction.casualties import find_fatalities
 from sitrep.extraction.dates import DateMention, find_dates, parse_published
@@ -47,6 +48,41 @@ _CLAUSE_END = re.compile(r"[,;:()]|\s(?:that|which|who|while|whereas|but)\s")
 _COORDINATED = re.compile(r"\band\s+(?:then\s+|also\s+)?$")
 _OF_AFTER = re.compile(r"\s+of\s")
 _AFTER_EARLIER = re.compile(r"\b(?:comes?|came|follows|followed|coming)\s+after\s+(?:\w+\s+){0,3}$")
+# "Ankara blamed", "Damascus said": a capital standing for its government is no event place
+_METONYM = re.compile(r"^\s+(?:has\s+|had\s+|have\s+|also\s+|later\s+|on\s+\w+\s+)?(?:said|says|blamed|blames|warned|"
+                      r"warns|vowed|vows|accused|accuses|announced|denied|denies|condemned|condemns|insisted|claimed|"
+                      r"threatened|wants|hopes|rejected|demanded|responded|urged|called|will|would|sees|believes)\b")
+# "... struck the town, killing 10 civilians": the victims named after the clause are the target
+_VICTIMS_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|targeting|targeted|hitting)\s+"
+                             r"(?:[\w']+\s+){0,5}$")
+# "after weeks of heavy bombardment": background to the reported event, not an event of its own
+_DURATIVE = re.compile(r"\b(?:days|weeks|months|years) of (?:\w+ ){0,2}$")
+# ACLED's default actors when a report names none: an unclaimed bomb was planted by an unidentified armed group; the
+# victims of an abduction or an attack on people are civilians unless named
+_UNKNOWN_PERPETRATOR = {"Remote explosive/landmine/IED", "Shelling/artillery/missile attack",
+                        "Abduction/forced disappearance", "Attack"}
+_CIVILIAN_TARGET = {"Abduction/forced disappearance", "Attack"}
+UNIDENTIFIED, CIVILIANS = "Unidentified Armed Group ({})", "Civilians ({})"
+_IN_BEFORE = re.compile(r"\b(?:in|at|inside|into|across|within|throughout)\s+(?:the\s+)?$")
+_ALSO = re.compile(r"\b(?:also|meanwhile|separately)\b")
+_FELL_TO = re.compile(r"f[ae]ll(?:en)? to$")
+# Types that a more specific type from the same sentence overrides: the fall of a town is not also a withdrawal;
+# rioters setting fire are not also looting; protesters shot at are not also a peaceful protest. (A generic-verb air
+# strike, "a roadside bomb struck a patrol", is overridden by any other type.)
+_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory",
+              "Non-violent transfer of territory"}
+_OVERRIDDEN_BY = {
+    "Change to group/activity": _TERRITORY,
+    "Looting/property destruction": {"Violent demonstration", "Air/drone strike", "Shelling/artillery/missile attack",
+                                     "Remote explosive/landmine/IED", "Suicide bomb", "Armed clash"},
+    "Peaceful protest": {"Excessive force against protesters", "Violent demonstration", "Protest with intervention"},
+}
+# A raid by ground troops on a camp or a house is no air strike, whoever the raiders are
+_GROUND_RAID = re.compile(r"\b(?:troops|forces|soldiers|police|commandos|units|camp|house|houses|home|homes|hideout|"
+                          r"neighbo(?:u)?rhood|village|refugee)\b")
+_PROTEST_TYPES = {"Peaceful protest", "Excessive force against protesters", "Violent demonstration",
+                  "Protest with intervention"}
+PROTESTERS, RIOTERS = "Protesters ({})", "Rioters ({})"
 _FUNCTION = {"in", "at", "near", "on", "from", "to", "the", "outside", "around", "north", "south", "east", "west",
              "and", "of", "for", "by", "with", "into", "over", "as", "while", "after", "before", "since", "a", "an",
              "update", "situation", "report", "—", "-", "–"}
@@ -102,6 +138,7 @@ class Candidate:
     evidence: list[tuple[int, int]] = field(default_factory=list)  # clean-text spans
     explicit: dict[str, bool] = field(default_factory=dict)
     place_weight: int = 0  # how often the document names the place: breaks ties between equally precise places
+    weak: bool = False  # from a generic trigger (a bare "struck"): dropped when its sentence gives a specific one
 
 
 def _proper_noun_neighbour(text: str, start: int, end: int) -> bool:
@@ -110,7 +147,9 @@ def _proper_noun_neighbour(text: str, start: int, end: int) -> bool:
     after = re.findall(r"[\w’'\-]+", text[end:end + 25])
     gap_before = text[max(0, start - 2):start]
     gap_after = text[end:end + 2]
-    glued_before = bool(before) and gap_before.endswith(" ") and "," not in gap_before and before[-1][:1].isupper() \
+    possessive = bool(before) and before[-1].endswith(("'s", "’s"))  # "Syria's Idlib": a qualifier, not a name
+    glued_before = bool(before) and not possessive and gap_before.endswith(" ") and "," not in gap_before \
+        and before[-1][:1].isupper() \
         and before[-1].lower() not in _FUNCTION and not before[-1].isupper()
     glued_after = bool(after) and gap_after.startswith(" ") and "," not in gap_after and after[0][:1].isupper() \
         and after[0].lower() not in _PLACE_WORDS and not after[0].isupper()
@@ -153,6 +192,10 @@ def _place_mentions(s: _Sentence, countries: dict[str, int]) -> list[_PlaceMenti
             continue
         if place.kind == "country" and s.text[m.end:m.end + 2] in ("'s", "’s"):
             continue  # "Iran's program", "Syria's Homs": the country qualifies something else
+        if place.kind == "country" and m.actors and not _IN_BEFORE.search(before):
+            continue  # "Russia and Turkey agreed": the country acts; it is a place only as "in Turkey"
+        if _METONYM.match(s.folded[m.end:m.end + 40]):
+            continue  # "Ankara blamed": the government speaking, not a place where something happened
         score = float(KIND_RANK.get(place.kind, 0)) + (2 if _AT.search(before) else 0)
         near = bool(_NEAR.search(before)) or bool(_AREA_AFTER.match(s.text[m.end:m.end + 15]))
         precision = 3 if place.kind in ("region", "border", "country") else (2 if near else 1)
@@ -164,8 +207,11 @@ def _place_mentions(s: _Sentence, countries: dict[str, int]) -> list[_PlaceMenti
 def _pick_place(s: _Sentence, trig: Trigger, countries: dict[str, int]) -> tuple[Place, int] | None:
     best: tuple[float, Place, int] | None = None
     movement = trig.sub_event_type == "Change to group/activity"
+    top = max(countries.values(), default=0)
     for pm in _place_mentions(s, countries):
         score = pm.score - abs(pm.start - trig.start) / 200
+        if top and countries.get(pm.place.country, 0) * 3 < top:
+            score -= 1.0  # a place in a country the document hardly mentions: a same-named place elsewhere
         if movement and pm.after_from:
             # an evacuation happens where people are taken from; any other movement is coded where it goes
             score += 3 if _EVACUATION.match(s.folded[trig.start:trig.end]) else -3
@@ -177,6 +223,11 @@ def _pick_place(s: _Sentence, trig: Trigger, countries: dict[str, int]) -> tuple
 def _pick_date(s: _Sentence, trig: Trigger) -> DateMention | None:
     if not s.dates:
         return None
+    if trig.sub_event_type == "Agreement" and len(s.dates) > 1:
+        # "took effect on Friday under a deal announced on Thursday": an agreement is coded when it was made
+        dated = [d for d in s.dates if d.date is not None]
+        if dated:
+            return min(dated, key=lambda d: (d.date, d.precision))
     return min(s.dates, key=lambda d: abs(d.start - trig.start))
 
 
@@ -203,8 +254,31 @@ def _actors(s: _Sentence, trig: Trigger) -> tuple[str | None, str | None]:
             near = [a for pos, a in before if pos >= victim.end()]
             a1 = near[-1] if near else None
             a2 = next((a for pos, a in reversed(before) if pos < victim.start() and a != a1), a2)
+    if _FELL_TO.search(s.folded, 0, trig.end):  # "Ramadi fell to IS": the one after "to" took it
+        a1, a2 = next((a for _, a in after), None), (before[-1][1] if before else None)
+    elif trig.sub_event_type == "Agreement":  # "Russia and Turkey agreed", "a ceasefire between Israel and Hamas"
+        parties = list(dict.fromkeys(a for _, _, a in actors if a not in (PROTESTERS, RIOTERS)))
+        a1, a2 = [*parties, None, None][:2]
+    elif s.folded.startswith(" between ", trig.end):  # "clashes between X and Y"
+        parties = list(dict.fromkeys(a for _, a in after))
+        a1, a2 = [*parties, None, None][:2]
+    if a2 is None:
+        a2 = next((a for pos, a in after
+                   if a != a1 and _VICTIMS_BEFORE.search(s.folded, max(trig.end, pos - 60), pos)), None)
+    a1, a2 = _protest_roles(trig.sub_event_type, a1, a2)
     if a1 == a2:
         a2 = None
+    return a1, a2
+
+
+def _protest_roles(sub_type: str, a1: str | None, a2: str | None) -> tuple[str | None, str | None]:
+    """ACLED's protest actors: protesters demonstrate (actor1); shot at, they are the target (actor2)."""
+    if sub_type == "Peaceful protest":
+        return PROTESTERS, None
+    if sub_type == "Excessive force against protesters":
+        return (a1 if a1 not in (PROTESTERS, RIOTERS) else None), PROTESTERS
+    if sub_type == "Violent demonstration":
+        return RIOTERS, (a2 if a2 not in (PROTESTERS, RIOTERS) else None)
     return a1, a2
 
 
@@ -237,8 +311,19 @@ def _supporting(s: _Sentence, start: int) -> bool:
     return bool(_SUPPORT.search(window[cut + 1:] if cut >= 0 else window))
 
 
+def _most_specific(made: list[Candidate]) -> list[Candidate]:
+    """One sentence, one event per real event: drop what a more specific type from the same sentence overrides."""
+    if len(made) < 2:
+        return made
+    types = {c.sub_event_type for c in made}
+    strong = any(not c.weak for c in made)
+    return [c for c in made if not (c.weak and strong) and not (types & _OVERRIDDEN_BY.get(c.sub_event_type, set()))]
+
+
 def _sub_type(trig: Trigger, s: _Sentence, actor1: str | None) -> str | None:
     if trig.needs == "air":
+        if s.folded.startswith("raid", trig.start) and not AIR_WORDS.search(s.folded) and _GROUND_RAID.search(s.folded):
+            return None  # "troops raided the camp": a ground raid
         if AIR_WORDS.search(s.folded) or actor1 in AIR_ACTORS:
             return trig.sub_event_type
         return None
@@ -251,7 +336,7 @@ def _sub_type(trig: Trigger, s: _Sentence, actor1: str | None) -> str | None:
 
 def _blocked(s: _Sentence, trig: Trigger) -> bool:
     clause = clause_before(s.folded, trig.start)[-60:]
-    return bool(NEGATION.search(clause) or IRREALIS.search(clause))
+    return bool(NEGATION.search(clause) or IRREALIS.search(clause) or _DURATIVE.search(clause))
 
 
 class _Document:
@@ -372,6 +457,11 @@ def find_candidates(text: str, published: date, derived: bool = False) -> list[C
             explicit_date = dm is not None
             if dm is None:
                 dm = _carried(doc, idx)
+                if dm is None and made and made[-1].date is not None and (
+                        _ALSO.search(s.folded) or made[-1].sub_event_type == sub_type in _PROTEST_TYPES):
+                    # "Israeli artillery also shelled ...", "In Tripoli, demonstrators gathered ...": the same day as
+                    # the event just reported
+                    dm = DateMention(0, 0, made[-1].date, made[-1].time_precision)
                 if dm is not None and dm.date is not None and _AFTER_EARLIER.search(
                         s.folded, max(0, trig.start - 40), trig.start):
                     # "this comes after a deal was struck": earlier than the reported event, within the week before
@@ -379,6 +469,11 @@ def find_candidates(text: str, published: date, derived: bool = False) -> list[C
             same_sentence = next((c for c in reversed(sentence_made) if c.sub_event_type == sub_type), None)
             if sentence_made and _COORDINATED.search(s.folded, 0, trig.start):
                 actor1 = sentence_made[-1].actor1  # "X targeted Y and destroyed Z": the verbs share the subject
+            if same_sentence is not None and sub_type == "Agreement" and dm is not None and dm.date is not None:
+                # "took effect on Friday under a deal announced on Thursday": one agreement, made the earlier day
+                if same_sentence.date is None or dm.date < same_sentence.date:
+                    same_sentence.date, same_sentence.time_precision = dm.date, dm.precision
+                continue
             if same_sentence is not None and (dm is None or dm.date == same_sentence.date):
                 # one sentence, one type, one date: "hit regime forces with air strikes" is one event
                 _absorb(same_sentence, Candidate(sub_type, None, 3, None, 3, None, actor2, None, [], {}))
@@ -406,15 +501,19 @@ def find_candidates(text: str, published: date, derived: bool = False) -> list[C
                 continue
             if prev is not None and prev.sub_event_type == sub_type and explicit_date is False:
                 actor1 = actor1 or prev.actor1
-            if actor1 is None and sub_type == "Air/drone strike":
-                actor1 = None
+            if actor1 is None and sub_type in _UNKNOWN_PERPETRATOR:
+                actor1 = UNIDENTIFIED
+            if actor2 is None and sub_type in _CIVILIAN_TARGET:
+                actor2 = CIVILIANS
             cand = Candidate(sub_type, dm.date if dm else None, dm.precision if dm else 0, place[0], place[1],
                              actor1, actor2, find_fatalities(s.text), [(s.start, s.end)],
                              {"date": explicit_date, "place": explicit_place, "actor1": actor1 is not None,
                               "fatalities": False})
             cand.explicit["fatalities"] = cand.fatalities is not None
             cand.place_weight = place_counts.get(place[0].id, 0)
+            cand.weak = trig.needs == "air"
             sentence_made.append(cand)
+        sentence_made = _most_specific(sentence_made)
         for cand in sentence_made:
             made.append(cand)
             prev_by_para[s.para] = cand
@@ -482,8 +581,8 @@ def extract_events(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "time_precision": c.time_precision,
             "location": {"name": c.place.name, "country": c.place.country, "admin1": c.place.admin1,
                          "lat": c.place.lat, "lon": c.place.lon, "geo_precision": c.geo_precision},
-            "actor1": c.actor1,
-            "actor2": c.actor2,
+            "actor1": generic_actor(c.actor1, c.place.country),
+            "actor2": generic_actor(c.actor2, c.place.country),
             "fatalities": c.fatalities,
             "source_doc_ids": [doc["id"]],
             "evidence": evidence,

@@ -22,4 +22,4 @@ AIR_ACTORS = {"Israel", "US-led coalition", "United States", "Russia", "Iraqi Se
               "Syrian government forces", "United Kingdom", "Jordan"}
 STATE_ACTORS = {"Israel", "US-led coalition", "United States", "Russia", "Iraqi Security Forces", "Turkey",
                 "Syrian government forces", "United Kingdom", "Jordan", "Lebanese Armed Forces", "Iran", "IRGC",
-                "Norway"}
+                "Norway", "Police Forces of {}"}

@@ -12,11 +12,21 @@ import ahocorasick
 # (as word prefixes): a pattern is only tried where one of its cues starts a word, not at every character of every
 # sentence (tests/unit/test_extract_properties.py checks this finds what an exhaustive scan finds).
 _RAW: list[tuple[str, str, str, str]] = [
-    ("Suicide bomb", r"suicide (?:bomb(?:er|ing|ers|ings)?|attack(?:er|s)?|car bomb|vest)|svbied", "",
+    # security forces shooting at a crowd: listed first, so that "opened fire on protesters" is not an armed clash
+    ("Excessive force against protesters",
+     r"(?:opened fire|fired(?: live (?:ammunition|rounds))?|shot|shooting) (?:\w+ ){0,2}?(?:on|at|into) (?:\w+ ){0,2}?"
+     r"(?:protesters|protestors|demonstrators|marchers|crowds?)",
+     "", "opened fired shot shooting"),
+    ("Violent demonstration", r"rioters?|riot(?:ed|ing)|(?:threw|hurled|throwing|hurling) (?:stones|rocks|molotov)|"
+                              r"stormed and (?:set fire|torched|burned)", "",
+     "riot threw hurled throwing hurling stormed"),
+    ("Suicide bomb", r"suicide (?:bomb(?:er|ing|ers|ings)?|attack(?:er|s)?|car bomb(?:er|ers|s|ing)?|"
+                     r"truck bomb(?:er|s)?|vest)|"
+                     r"svbied|vbied", "",
      "suicide svbied"),
     ("Remote explosive/landmine/IED", r"ied|ieds|roadside bomb|car bomb|landmine|land mine|explosive device|"
-                                      r"vbied|booby trap(?:ped)?|sticky bomb|bomb exploded", "",
-     "ied roadside car landmine land explosive vbied booby sticky bomb"),
+                                      r"booby trap(?:ped)?|sticky bomb|bomb exploded|improvised explosive", "",
+     "ied roadside car landmine land explosive booby sticky bomb improvised"),
     ("Air/drone strike", r"air ?strikes?|air raids?|drone strikes?|aerial (?:bombardment|attack|strike)s?|"
                          r"(?:aircraft|warplanes?|jets?|drones?|planes?|helicopters?|f 16s?|f 16i)"
                          r" (?:\w+ ){0,3}?(?:struck|bombed|targeted|hit|destroyed|attacked|raided|fired)", "",
@@ -27,25 +37,33 @@ _RAW: list[tuple[str, str, str, str]] = [
      "struck strike conducted bombed raided bombing hit destroyed targeted prosecuted raid neutrali assassinated "
      "eliminated"),
     ("Shelling/artillery/missile attack", r"shell(?:ed|ing|s)|artillery|mortars?|rockets? (?:fire|fired|attack|"
-                                          r"launched|hit)|missile attack|fired (?:\w+ ){0,2}(?:rockets|missiles)|"
-                                          r"bombardment", "",
+                                          r"launched|hit)|missile attack|"
+                                          r"fired (?:\w+ ){0,4}?(?:rockets?|missiles?|mortars?|shells|rounds)|"
+                                          r"(?:rockets?|missiles?|mortars?|shells) (?:were |was )?(?:fired|launched|"
+                                          r"landed|slammed)|bombardment|mortar fire|rocket fire", "",
      "shell artillery mortar rocket missile fired bombardment"),
     ("Armed clash", r"clash(?:ed|es)?|firefights?|gun ?battles?|fought|fighting between|ambush(?:ed)?|fired on|"
-                    r"exchange of fire|exchanged fire", "",
-     "clash firefight gun fought fighting ambush fired exchange exchanged"),
+                    r"exchange of fire|exchanged fire|gunfights?|shootouts?|opened fire (?:on|at)|"
+                    r"attacked (?:\w+ ){0,2}?(?:checkpoints?|positions?|posts?|outposts?|bases?|convoys?|patrols?|"
+                    r"barracks|troops|soldiers)", "",
+     "clash firefight gun fought fighting ambush fired exchange exchanged shootout opened attacked"),
     ("Government regains territory", r"recaptur(?:ed|ing)|retook|retaken|regain(?:ed|ing)|liberat(?:ed|ing)|"
                                       r"(?:captured|seized|took control of|established control over|broke the siege|"
-                                      r"breaking the siege|lifted the siege)", "state",
-     "recaptur retook retaken regain liberat captured seized took established broke breaking lifted"),
-    ("Non-state actor overtakes territory", r"captured|seized control|took control of|overran|overrun|seized",
+                                      r"breaking the siege|lifted the siege|declared (?:full |complete |total )?"
+                                      r"control (?:of|over)|took full control of|fell to)", "state",
+     "recaptur retook retaken regain liberat captured seized took established broke breaking lifted declared fell"),
+    ("Non-state actor overtakes territory", r"captured|seized control|took control of|overran|overrun|seized|fell to",
      "nonstate",
-     "captured seized took overran overrun"),
+     "captured seized took overran overrun fell"),
     ("Arrests", r"arrest(?:ed|s)?|detain(?:ed|s)|rounded up|taken into custody", "",
      "arrest detain rounded taken"),
     ("Abduction/forced disappearance", r"abduct(?:ed|ion)|kidnap(?:ped|ping)", "",
      "abduct kidnap"),
-    ("Agreement", r"agreement|deal was (?:struck|reached)|reached a deal|ceasefire (?:agreed|deal|came)|truce|"
-                  r"agreed to|signed (?:a|an) (?:deal|accord)|evacuation deal|deal with", "",
+    ("Agreement", r"agreement|deal was (?:struck|reached)|reached a deal|(?:ceasefire|truce) (?:agreed|deal|came|"
+                  r"was (?:agreed|reached|announced|signed))|(?:ceasefire|truce) (?:\w+ ){0,5}?(?:took effect|"
+                  r"went into (?:effect|force)|came into (?:effect|force)|entered into force)|"
+                  r"agreed (?:\w+ ){0,3}?(?:to|on)|"
+                  r"signed (?:a|an) (?:deal|accord)|evacuation deal|deal with|deal announced", "",
      "agreement deal reached ceasefire truce agreed signed evacuation"),
     ("Headquarters or base established", r"(?:established|set up|built|opened) (?:a |an |its )?(?:new )?"
                                          r"(?:\w+ )?(?:base|headquarters|hq|outpost|garrison|checkpoint)", "",
@@ -62,8 +80,9 @@ _RAW: list[tuple[str, str, str, str]] = [
      "executed shot massacre killed attacked stabbed"),
     ("Looting/property destruction", r"looted|looting|torched|demoli(?:shed|shing|tion)|set fire to|bulldozed", "",
      "looted looting torched demoli set bulldozed"),
-    ("Peaceful protest", r"protest(?:ed|ers|s)?|demonstrat(?:ed|ion|ions|ors)|rall(?:y|ied)", "",
-     "protest demonstrat rall"),
+    ("Peaceful protest", r"protest(?:ed|ers|s)?(?! movement)|demonstrat(?:ed|ion|ions|ors)|rall(?:y|ied|ies)|"
+                         r"marched (?:peacefully|through|in|to|from|on)|took to the streets|staged a sit in|sit ins?",
+     "", "protest demonstrat rall marched took staged sit"),
 ]
 TRIGGERS: list[tuple[str, re.Pattern[str], str]] = [(t, re.compile(rf"\b(?:{p})\b"), n) for t, p, n, _ in _RAW]
 
