@@ -12,8 +12,9 @@ from sitrep.cleaning.normalize import content_hash, normalized
 from sitrep.cleaning.repeats import drop_repeats, drop_teasers, split_doubled
 from sitrep.cleaning.segments import CleanTextBuilder
 
-# inside a line: any whitespace other than one plain space becomes one space
-_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# inside a line: any whitespace other than one plain space becomes one space, and control characters that are not
+# white space (NUL, BEL, ESC, DEL, C1 ...) are dropped: they would reach terminals through `sitrep events`/alerts
+_ODD_SPACE = re.compile(r"(\s{2,}|[^\S ])|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]+")
 MIN_COMMENT_HEADERS = 2  # one "X says:" line can be prose; two or more are a comment thread
 BYLINE_LOOKAHEAD = 3
 
@@ -97,7 +98,8 @@ def build_text(raw_text: str, lines: list[Line]) -> tuple[str, list[list[int]]]:
         pos = line.start
         for m in _ODD_SPACE.finditer(raw_text, line.start, line.end):
             b.add_raw(pos, m.start())
-            b.add_separator(" ")
+            if m.group(1):
+                b.add_separator(" ")
             pos = m.end()
         b.add_raw(pos, line.end)
         prev = line

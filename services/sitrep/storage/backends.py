@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qsl, urlencode
 
 from sitrep.storage.sql_store import SqlStore
 
@@ -22,14 +23,24 @@ def open_store(url: str, *, read_only: bool = False) -> SqlStore:
     raise SystemExit(f"unsupported database URL {redact(url)!r} (sqlite:///PATH or postgresql://USER@HOST/DB)")
 
 
+SECRET_PARAMS = {"password", "sslpassword", "sslkey"}
+
+
 def redact(url: str) -> str:
-    """The URL without its password, for logs and errors."""
+    """The URL without its password (in the user info or, as libpq allows, in the query string), for logs."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
+    if not sep:
         return url
-    creds, _, host = rest.rpartition("@")
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    if "@" in rest.split("?", 1)[0]:
+        creds, _, host = rest.partition("?")[0].rpartition("@")
+        query = rest.partition("?")[2]
+        user = creds.split(":", 1)[0]
+        rest = (f"{user}:***@{host}" if ":" in creds else f"{creds}@{host}") + (f"?{query}" if query else "")
+    base, qsep, query = rest.partition("?")
+    if qsep:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="*")
+    return f"{scheme}://{base}{qsep}{query}"
 
 
 def default_database_url() -> str:
