@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import orjson
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import CommitFailedError, KafkaConnectionError, KafkaError
 from kafka.structs import TopicPartition
 
 from sitrep import metrics, schemas
@@ -22,6 +23,7 @@ from sitrep.settings import Settings
 from sitrep.topics import Topic
 
 log = logging.getLogger(__name__)
+LAG_INTERVAL_S = 5.0
 
 
 class Sink(Protocol):
@@ -62,6 +64,7 @@ def run_loop(
     invalid_run = InvalidRun(settings.dlq_limit)
     dlq_topic = settings.topic(Topic.DEAD_LETTERS)
     metrics.UP.labels(service).set(1)
+    next_lag = 0.0
     try:
         while not stop:
             batch = consumer.poll(timeout_ms=poll_ms)
@@ -72,8 +75,8 @@ def run_loop(
             started = time.perf_counter()
             for tp, messages in batch.items():
                 logical = topics[tp.topic]
+                metrics.MESSAGES_IN.labels(service, tp.topic).inc(len(messages))
                 for msg in messages:
-                    metrics.MESSAGES_IN.labels(service, tp.topic).inc()
                     try:
                         record = schemas.decode(logical, msg.value)
                         sink.add(logical, record)
@@ -87,11 +90,40 @@ def run_loop(
                         invalid_run.invalid(exc.reason)
             sink.flush()  # durable first ...
             producer.flush()
-            consumer.commit()  # ... then the offsets
+            commit(consumer, stop)  # ... then the offsets
             metrics.PROCESSING_SECONDS.labels(service, "batch").observe(time.perf_counter() - started)
-            _record_lag(service, consumer)
+            if time.monotonic() >= next_lag:  # asking the broker for end offsets is a round trip: not every batch
+                _record_lag(service, consumer)
+                next_lag = time.monotonic() + LAG_INTERVAL_S
     finally:
         metrics.UP.labels(service).set(0)
+
+
+def commit(consumer: KafkaConsumer, stop: StopFlag, max_backoff_s: float = 5.0) -> bool:
+    """Commit the consumed offsets, riding through a broker that is restarting or unreachable: a retriable error is
+    retried with backoff until it succeeds or ``stop`` is set. Returns whether the offsets were committed.
+
+    Not committing is always safe: the batch is delivered again and the sink ignores what it already holds. Exiting
+    on the first connection error (what an unguarded ``consumer.commit()`` does) turned every broker restart into a
+    crash of the service."""
+    delay = 0.2
+    while True:
+        try:
+            consumer.commit()
+            return True
+        except CommitFailedError as exc:
+            # the group rebalanced: the partitions' next owner resumes from the last committed offset
+            log.warning("commit refused after a rebalance (%s); the batch will be delivered again", exc)
+            return False
+        except KafkaError as exc:
+            if not (exc.retriable or isinstance(exc, KafkaConnectionError)):
+                raise
+            if stop:
+                log.warning("commit failed while stopping (%s); the batch will be delivered again", exc)
+                return False
+            log.warning("commit failed (%s); retrying in %.1f s", exc, delay)
+            stop.event.wait(delay)
+            delay = min(delay * 2, max_backoff_s)
 
 
 def _record_lag(service: str, consumer: KafkaConsumer) -> None:

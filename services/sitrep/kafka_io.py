@@ -17,6 +17,40 @@ from sitrep.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class _SecretScrubber(logging.Filter):
+    """Blanks secrets out of kafka-python's log records: at DEBUG its clients log their whole configuration,
+    SASL and SSL-key passwords included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "***")
+                record.msg, record.args = message, None
+        return True
+
+
+_SCRUBBER = _SecretScrubber()
+
+
+def _scrub_client_logs(settings: Settings) -> None:
+    """Install the scrubber on every kafka-python logger (a logger's filters see the records logged on it; the
+    client modules, and so their loggers, exist once ``kafka`` is imported) with this configuration's secrets."""
+    _SCRUBBER.secrets.update(str(v) for k, v in settings.security.items() if "password" in k and v)
+    if not _SCRUBBER.secrets:
+        return
+    names = [n for n in logging.Logger.manager.loggerDict if n == "kafka" or n.startswith("kafka.")]
+    for name in names:
+        logger = logging.getLogger(name)
+        if _SCRUBBER not in logger.filters:
+            logger.addFilter(_SCRUBBER)
+
+
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """acks=all + idempotence: a retried send is never written twice; keyed sends keep per-key order."""
     config: dict[str, Any] = {
@@ -31,6 +65,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "client_id": "sitrep",
     }
     config.update(overrides)
+    _scrub_client_logs(settings)
     return KafkaProducer(**config)
 
 
@@ -46,6 +81,7 @@ def make_consumer(settings: Settings, topics: Iterable[str], group_id: str, **ov
         "client_id": group_id,
     }
     config.update(overrides)
+    _scrub_client_logs(settings)
     consumer = KafkaConsumer(**config)
     consumer.subscribe(list(topics))
     return consumer
@@ -55,6 +91,7 @@ def ensure_topics(settings: Settings, names: Iterable[str], partitions: int | No
     """Create the topics that do not exist yet (replication 1 on a one-broker cluster is the broker's default)."""
     wanted = sorted(set(names))
     parts = partitions or settings.topic_partitions
+    _scrub_client_logs(settings)
     for attempt in range(attempts):
         try:
             admin = KafkaAdminClient(**settings.kafka_common(), client_id="sitrep-admin")

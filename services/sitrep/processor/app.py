@@ -34,7 +34,9 @@ from sitrep import metrics
 from sitrep.cleaning import clean_document
 from sitrep.deadletter import InvalidMessage, InvalidRun, TooManyInvalid, dead_letter, now_iso
 from sitrep.extraction import extract_events
+from sitrep.paths import state_dir
 from sitrep.processor import stages
+from sitrep.processor.credentials import faust_credentials
 from sitrep.processor.intake import accept_raw
 from sitrep.settings import Settings
 from sitrep.topics import InternalTopic, Topic
@@ -57,6 +59,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     app = faust.App(
         f"{prefix}sitrep-processor",
         broker=[f"kafka://{b}" for b in settings.bootstrap_servers.split(",")],
+        broker_credentials=faust_credentials(settings.security),
         store="memory://",
         value_serializer="json",  # the tables' values; topics carry raw orjson bytes (see topic())
         key_serializer="raw",
@@ -67,6 +70,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         web_enabled=True,
         web_bind=settings.metrics_host,
         web_port=web_port,
+        datadir=str(state_dir() / "processor-data"),  # faust's default is the current directory
         web_host=settings.metrics_host,
         broker_commit_every=500,
         broker_commit_interval=1.0,

@@ -24,16 +24,33 @@ class LocalPipeline:
         self.article_anchors: dict[Any, Any] = {}
         self.blocks: dict[str, Any] = {}
         self.events: dict[str, dict[str, Any]] = {}  # latest version of each event
+        self.pending: dict[str, Any] = {}
+        self.done: dict[str, Any] = {}
         self.seq = 0  # each document read is a new message
 
-    def dedup(self, raw: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        """(clean document, verdict) for each document the raw one cleans into."""
+    def dedup(self, raw: dict[str, Any], origin: str | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(clean document, verdict) for each document the raw one cleans into. ``origin`` names the message the raw
+        document came in (the same origin again is a redelivery); by default every call is a new message."""
+        if origin is None:
+            origin, self.seq = f"offline:{self.seq}", self.seq + 1
         for doc in clean_document(raw):
-            envelope, messages = stages.fan_out(doc, 1, time.time(), origin=f"offline:{self.seq}")
-            self.seq += 1
+            envelope, messages = stages.fan_out(doc, 1, time.time(), origin=f"{origin}/{doc['id']}")
             replies = [stages.visit_partition(m, p, self.sketches, self.bands, self.tweet_anchors,
                                               self.article_anchors) for p, m in messages.items()]
-            yield doc, stages.combine_verdict(envelope, replies)
+            doc_id = doc["id"]
+            result = None
+            for msg in ({"type": "doc", **envelope}, *({"type": "reply", **r} for r in replies)):
+                keep, done, verdict, _ = stages.verdict_step(msg, self.pending.get(doc_id), self.done.get(doc_id),
+                                                             time.time())
+                if keep is None:
+                    self.pending.pop(doc_id, None)
+                else:
+                    self.pending[doc_id] = keep
+                if done is not None:
+                    self.done[doc_id] = done
+                result = verdict or result
+            assert result is not None  # every answer was given above
+            yield doc, result
 
     def extract(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """New or changed event versions from one forwarded document."""

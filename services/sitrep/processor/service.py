@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import sys
 
 from sitrep.endpoints import DEFAULT_PORTS
 from sitrep.kafka_io import ensure_topics
+from sitrep.paths import state_dir
 from sitrep.settings import Settings
 from sitrep.topics import InternalTopic, Topic
 
@@ -26,15 +26,21 @@ def run(args: argparse.Namespace) -> int:
     # every topic up front, with the configured partition count: faust would make them with its default, and a topic
     # that does not exist yet when the group first assigns partitions may be left unassigned
     ensure_topics(settings, [settings.topic(t) for t in (*Topic, *InternalTopic)])
+    state_dir().mkdir(parents=True, exist_ok=True)  # faust keeps its data folder there
     port = args.web_port or settings.metrics_port or DEFAULT_PORTS["processor"]
     app = build_app(settings, web_port=port)
     level = logging.getLevelName(logging.getLogger().level).lower()
     worker = faust.Worker(app, loglevel={"warning": "warn", "critical": "crit"}.get(level, level),
                           redirect_stdouts=False, override_logging=False)
-    with contextlib.suppress(SystemExit):  # the worker always exits by SystemExit; the fatal flag says why
+    code: int | str | None = 0
+    try:
         worker.execute_from_commandline()
+    except SystemExit as exc:  # the worker always leaves by SystemExit: 0 after SIGTERM, else its failure
+        code = exc.code
     fatal = getattr(app, "_sitrep_fatal", None)
     if fatal:
         print(f"sitrep processor stopped: {fatal}", file=sys.stderr)
         return 3
-    return 0
+    if app.crashed:  # a crash (say at start-up) stopped the worker
+        return 1
+    return code if isinstance(code, int) else (0 if code is None else 1)

@@ -214,7 +214,19 @@ def verdict_step(msg: dict[str, Any], pending: dict[str, Any] | None, done: dict
     if len(answers) < envelope["parts"]:
         return entry, None, None, None
     verdict = combine_verdict(envelope, answers, params)
+    if done is not None and _is_replay(verdict) and _is_copy(done["v"]):
+        # a copy published again (or redelivered after its verdict was stored) stays a copy of its original:
+        # forwarding it would add the copy's evidence and source to events it never earned
+        verdict = {**done["v"], "decided_at": verdict["decided_at"]}
     return None, {"o": envelope.get("o"), "v": verdict, "t": now}, verdict, _forwarded(envelope, verdict)
+
+
+def _is_replay(verdict: Mapping[str, Any]) -> bool:
+    return verdict["verdict"] == "exact" and verdict["duplicate_of"] == verdict["doc_id"]
+
+
+def _is_copy(verdict: Mapping[str, Any]) -> bool:
+    return verdict["verdict"] in ("exact", "near") and verdict["duplicate_of"] != verdict["doc_id"]
 
 
 def _forwarded(envelope: dict[str, Any], verdict: dict[str, Any]) -> dict[str, Any] | None:
