@@ -74,3 +74,51 @@ def test_decode_reports_invalid_json_and_non_utf8():
     assert err.value.reason == "empty"
     with pytest.raises(InvalidMessage, match="JSON object"):
         schemas.decode(Topic.RAW_ARTICLES, b"[1, 2]")
+
+
+def _keywords(node: object, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key == "properties":
+                for sub in value.values():
+                    _keywords(sub, found)
+            elif key not in ("examples", "enum", "const"):
+                _keywords(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _keywords(item, found)
+    return found
+
+
+@pytest.mark.parametrize("path", schemas.schema_files(), ids=lambda p: p.name)
+def test_schemas_keep_to_keywords_both_validators_read_alike(path):
+    assert _keywords(orjson.loads(path.read_bytes()), set()) <= schemas.SHARED_KEYWORDS
+
+
+def _mutations(record: dict) -> list[dict]:
+    """Each field removed, and each field set to values of the wrong kind."""
+    out = []
+    for key in record:
+        out.append({k: v for k, v in record.items() if k != key})
+        for bad in (None, 12, -1, "", "x" * 3, [], {}, 1.5, True, "2017-13-45"):
+            out.append(record | {key: bad})
+    return out
+
+
+@pytest.mark.parametrize("path", schemas.schema_files(), ids=lambda p: p.name)
+def test_the_fast_validator_agrees_with_the_reference_implementation(path):
+    name = path.name.removesuffix(".schema.json")
+    fast, reference = schemas.fast_validator(name), schemas.validator(name)
+    cases = [example for example in schemas.load_schema(name)["examples"]]
+    cases += [m for example in list(cases) for m in _mutations(example)]
+    disagreements = []
+    for case in cases:
+        try:
+            fast(case)
+            fast_ok = True
+        except Exception:
+            fast_ok = False
+        if fast_ok != reference.is_valid(case):
+            disagreements.append(case)
+    assert len(cases) > 20 and not disagreements
