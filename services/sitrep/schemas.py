@@ -12,8 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
 import fastjsonschema
+import orjson
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
