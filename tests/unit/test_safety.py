@@ -98,7 +98,7 @@ def test_the_processor_gets_the_security_settings_too() -> None:
     from sitrep.processor.app import build_app
 
     app = build_app(Settings.from_env(SECURE_ENV | {"KAFKA_SSL_CAFILE": certifi.where()}), web_port=19402)
-    credentials = app.conf.broker_credentials
+    credentials: Any = app.conf.broker_credentials  # faust's SASLCredentials; its base type names no fields
     assert credentials is not None and credentials.username == "sitrep" and credentials.password == SECRET
     assert str(credentials.mechanism.value) == "SCRAM-SHA-512" and credentials.ssl_context is not None
 

@@ -122,11 +122,46 @@ class LocalKafka:
         return [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC",
                 "-Dslf4j.internal.verbosity=WARN", "-cp", f"{fetch_jars()}/*", *args]
 
-    def start(self, timeout: float = 90.0) -> str:
-        """Format KRaft storage, start the broker and wait until it serves metadata. Idempotent."""
+    @property
+    def config_file(self) -> Path:
+        return self.home / "server.properties"
+
+    def start(self, timeout: float = 90.0, keep_data: bool = False) -> str:
+        """Format KRaft storage, start the broker and wait until it serves metadata. Idempotent.
+
+        ``keep_data``: restart a stopped broker on its former ports with its data (topics, messages, committed
+        offsets), as a real broker comes back after a restart; clients configured with its address reconnect."""
         running = self.bootstrap()
         if running:
             return running
+        if keep_data and self.config_file.exists():
+            config = self.config_file
+            broker_port = int(self._listener_port(config))
+        else:
+            config, broker_port = self._fresh()
+        # a restarted broker appends to its log: only a ready line written after this point counts
+        log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
+        with self.log_file.open("ab") as log:
+            proc = subprocess.Popen(
+                self._java("kafka.Kafka", str(config)),
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,  # survives the CLI process that started it
+            )
+        self.pid_file.write_text(str(proc.pid))
+        bootstrap = f"127.0.0.1:{broker_port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise BrokerError(f"kafka exited with {proc.returncode}; see {self.log_file}:\n{self._tail()}")
+            if READY_LINE in self._log_since(log_start) and metadata_ok(bootstrap):
+                self.bootstrap_file.write_text(bootstrap)
+                return bootstrap
+            time.sleep(0.5)
+        self.stop()
+        raise BrokerError(f"kafka not ready after {timeout:.0f}s; see {self.log_file}:\n{self._tail()}")
+
+    def _fresh(self) -> tuple[Path, int]:
+        """A new home: config on free ports, formatted storage."""
         if self.home.exists():
             shutil.rmtree(self.home)
         self.home.mkdir(parents=True)
@@ -140,24 +175,24 @@ class LocalKafka:
         )
         if fmt.returncode != 0:
             raise BrokerError(f"kafka storage format failed: {fmt.stderr or fmt.stdout}")
-        with self.log_file.open("wb") as log:
-            proc = subprocess.Popen(
-                self._java("kafka.Kafka", str(config)),
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,  # survives the CLI process that started it
-            )
-        self.pid_file.write_text(str(proc.pid))
-        bootstrap = f"127.0.0.1:{broker_port}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise BrokerError(f"kafka exited with {proc.returncode}; see {self.log_file}:\n{self._tail()}")
-            if READY_LINE in self.log_file.read_text(errors="replace") and metadata_ok(bootstrap):
-                self.bootstrap_file.write_text(bootstrap)
-                return bootstrap
-            time.sleep(0.5)
+        return config, broker_port
+
+    @staticmethod
+    def _listener_port(config: Path) -> str:
+        for line in config.read_text().splitlines():
+            if line.startswith("listeners="):
+                return line.split("PLAINTEXT://127.0.0.1:", 1)[1].split(",", 1)[0]
+        raise BrokerError(f"no PLAINTEXT listener in {config}")
+
+    def restart(self, timeout: float = 90.0) -> str:
+        """Stop (controlled shutdown) and start again on the same ports with the same data."""
         self.stop()
-        raise BrokerError(f"kafka not ready after {timeout:.0f}s; see {self.log_file}:\n{self._tail()}")
+        return self.start(timeout, keep_data=True)
+
+    def _log_since(self, offset: int) -> str:
+        with self.log_file.open("rb") as fh:
+            fh.seek(offset)
+            return fh.read().decode(errors="replace")
 
     def _tail(self, lines: int = 20) -> str:
         try:
