@@ -26,6 +26,16 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     bootstrap_servers: str
@@ -36,7 +46,7 @@ class Settings:
     max_text_chars: int = 2_000_000
     # consecutive invalid messages after which a consumer stops instead of dead-lettering a broken deploy
     dlq_limit: int = 1000
-    dedup_retention_days: int = 30
+    dedup_retention_days: float = 30.0  # fractional for tests and soak runs
     topic_partitions: int = 1
     # Kafka security for a secured cluster; passwords never leave this object except into client configs
     security: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -58,7 +68,7 @@ class Settings:
             database_url=env.get("SITREP_DATABASE_URL", f"sqlite:///{state_dir() / 'sitrep.db'}"),
             max_text_chars=_int(env, "SITREP_MAX_TEXT_CHARS", 2_000_000),
             dlq_limit=_int(env, "SITREP_DLQ_LIMIT", 1000),
-            dedup_retention_days=_int(env, "SITREP_DEDUP_RETENTION_DAYS", 30),
+            dedup_retention_days=_float(env, "SITREP_DEDUP_RETENTION_DAYS", 30.0),
             topic_partitions=_int(env, "SITREP_TOPIC_PARTITIONS", 1),
             security=_security(env),
         )

@@ -17,6 +17,7 @@ faust's experimental exactly-once is not used.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -44,6 +45,8 @@ from sitrep.topics import InternalTopic, Topic
 log = logging.getLogger(__name__)
 SERVICE = "processor"
 TICK_SECONDS = 60.0
+MAX_PENDING = 500  # documents awaiting their partitions' answers before intake pauses
+MAX_BACKPRESSURE_SECONDS = 5.0
 STALE_PENDING_SECONDS = 3600.0  # a document still missing answers after this lost them (a partition's data was lost)
 
 
@@ -75,6 +78,9 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         broker_commit_every=500,
         broker_commit_interval=1.0,
         consumer_auto_offset_reset="earliest",
+        # a worker killed without a goodbye holds its partitions until the session times out: 10 s, not faust's 60
+        broker_session_timeout=float(os.environ.get("BROKER_SESSION_TIMEOUT", 10.0)),
+        broker_heartbeat_interval=float(os.environ.get("BROKER_HEARTBEAT_INTERVAL", 1.0)),
         producer_acks=-1,
         producer_linger_ms=2,
         stream_buffer_maxsize=4096,
@@ -162,9 +168,18 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         await target.send(key=key.encode(), value=orjson.dumps(value), partition=partition)
         labelled(metrics.MESSAGES_OUT, SERVICE, target.get_topic_name()).inc()
 
+    async def backpressure() -> None:
+        """Let the verdict stage catch up before more documents wait in `pending` (a flood would otherwise fill it
+        with whole documents). Bounded: answers lost with a partition must not stop intake for good."""
+        waited = 0.0
+        while len(pending) > MAX_PENDING and waited < MAX_BACKPRESSURE_SECONDS:
+            await asyncio.sleep(0.05)
+            waited += 0.05
+
     # --- ingest: raw -> clean -> fan out ---------------------------------------------------------------------------
     async def ingest_one(event: faust.EventT, kind: Topic) -> None:
         raw = accept_raw(kind, event.value, settings.max_text_chars)
+        await backpressure()
         for doc in clean_document(raw):
             doc["received_at"] = now_iso()
             origin = f"{event.message.topic}:{event.message.partition}:{event.message.offset}"
@@ -193,9 +208,10 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         ensure_index(partition)
         if msg.get("type") == "tick":
             cutoff = time.time() - retention_s
+            metrics.DEDUP_STATE_ENTRIES.labels("lsh-sketches").set(len(sketches))  # the peak, before eviction
             for key in stages.expired(sketches, partition, cutoff):
                 stages.forget_sketch(key, partition, parts, sketches, bands, tweet_anchors, article_anchors)
-            metrics.DEDUP_STATE_ENTRIES.labels("lsh-sketches").set(len(sketches))
+            metrics.DEDUP_STATE_ENTRIES.labels("lsh-sketches-retained").set(len(sketches))
             return
         reply = stages.visit_partition(msg, partition, sketches, bands, tweet_anchors, article_anchors)
         await send(verdict_topic, msg["doc_id"], {"type": "reply", **reply})
