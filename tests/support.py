@@ -7,8 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +115,50 @@ def metric_value(text: str, name: str, labels: dict[str, str] | None = None) -> 
             continue
         total += float(value)
     return total
+
+
+@dataclass
+class HookReceiver:
+    """A webhook receiver on 127.0.0.1: answers ``statuses`` in turn (then ``default_status``) and records each body,
+    header set and whether its HMAC signature checks out against ``secret``."""
+
+    secret: bytes | None = None
+    statuses: list[int] = field(default_factory=list)
+    default_status: int = 200
+    bodies: list[bytes] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    signed_ok: list[bool] = field(default_factory=list)
+    port: int = 0
+    server: ThreadingHTTPServer | None = None
+
+    def start(self) -> HookReceiver:
+        from sitrep.alerter.webhook import SIGNATURE_HEADER, verify
+
+        rec = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # http.server's naming
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                rec.bodies.append(body)
+                rec.headers.append(dict(self.headers))
+                if rec.secret is not None:
+                    rec.signed_ok.append(verify(rec.secret, body, self.headers.get(SIGNATURE_HEADER, "")))
+                self.send_response(rec.statuses.pop(0) if rec.statuses else rec.default_status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence access logs
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
 from kafka import KafkaProducer
 
 from sitrep import schemas
-from sitrep.alerter.webhook import SIGNATURE_HEADER, verify
 from tests.integration.test_storage_backends import event
-from tests.support import Service, metric_value, read_topic, wait_for
+from tests.support import HookReceiver, Service, metric_value, read_topic, wait_for
 
 pytestmark = pytest.mark.integration
 SECRET = "pipeline-test-secret"
@@ -26,28 +22,11 @@ HOMS = {"name": "Homs", "admin1": "Homs", "lat": 34.73, "lon": 36.71}
 
 
 @pytest.fixture
-def webhook() -> Iterator[dict[str, Any]]:
+def webhook() -> Iterator[HookReceiver]:
     """A receiver on 127.0.0.1 that answers 503 to its first request, then 200, checking every signature."""
-    seen: dict[str, Any] = {"bodies": [], "signed_ok": [], "statuses": [503]}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            seen["bodies"].append(body)
-            seen["signed_ok"].append(verify(SECRET.encode(), body, self.headers.get(SIGNATURE_HEADER, "")))
-            self.send_response(seen["statuses"].pop(0) if seen["statuses"] else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    seen["url"] = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-    yield seen
-    server.shutdown()
-    server.server_close()
+    rec = HookReceiver(secret=SECRET.encode(), statuses=[503]).start()
+    yield rec
+    rec.stop()
 
 
 def _subscriptions(path: Path, hook_url: str) -> Path:
@@ -67,7 +46,7 @@ subscriptions:
 
 def test_events_are_stored_and_alerted_once_per_meaningful_version(service_env, tmp_path, kafka_bootstrap,
                                                                    topic_prefix, webhook):
-    env = {**service_env, "SITREP_SUBSCRIPTIONS": str(_subscriptions(tmp_path / "subs.yaml", webhook["url"])),
+    env = {**service_env, "SITREP_SUBSCRIPTIONS": str(_subscriptions(tmp_path / "subs.yaml", webhook.url("/alerts"))),
            "SITREP_ALERTER_STATE": str(tmp_path / "alerter-state.db"), "TEST_HOOK_SECRET": SECRET}
     storage = Service(["storage"], env, tmp_path).start()
     alerter = Service(["alerter"], env, tmp_path).start()
@@ -109,7 +88,7 @@ def test_events_are_stored_and_alerted_once_per_meaningful_version(service_env, 
         assert metric_value(a, "sitrep_webhook_deliveries_total", {"subscription": "near-tanf", "result": "retry"}) == 1
         assert metric_value(a, "sitrep_webhook_deliveries_total", {"subscription": "near-tanf", "result": "ok"}) == 2
         assert metric_value(a, "sitrep_dead_letters_total", {"service": "alerter", "reason": "schema"}) == 1
-        assert webhook["signed_ok"] == [True, True, True]
+        assert webhook.signed_ok == [True, True, True]
 
         alerts = read_topic(kafka_bootstrap, f"{topic_prefix}alerts.near-tanf")
         for alert in alerts:
@@ -117,7 +96,7 @@ def test_events_are_stored_and_alerted_once_per_meaningful_version(service_env, 
         assert [(x["event_id"], x["version"], x["event"]["fatalities"], x["reason"]) for x in alerts] == [
             ("tanf", 1, 6, "new"), ("tanf", 2, 9, "changed")]
         assert read_topic(kafka_bootstrap, f"{topic_prefix}alerts.chemical", idle_ms=1000) == []
-        assert [orjson.loads(b)["alert_id"] for b in webhook["bodies"]] == [
+        assert [orjson.loads(b)["alert_id"] for b in webhook.bodies] == [
             "near-tanf:tanf:1", "near-tanf:tanf:1", "near-tanf:tanf:2"]  # first attempt got the 503
 
         tail = subprocess.run([sys.executable, "-m", "sitrep.cli", "alerts", "tail", "near-tanf", "--from-beginning",

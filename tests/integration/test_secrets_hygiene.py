@@ -5,9 +5,7 @@ in a webhook URL that fails (failures are logged and dead-lettered with the URL)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import orjson
 import pytest
@@ -15,7 +13,7 @@ from kafka import KafkaProducer
 
 from tests.integration.test_storage_backends import event
 from tests.postgres import fresh_postgres_url, postgres_url  # noqa: F401
-from tests.support import Service, metric_value, read_topic, wait_for
+from tests.support import HookReceiver, Service, metric_value, read_topic, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -31,21 +29,9 @@ SECRETS = (DB_PASSWORD, SASL_PASSWORD, HOOK_SECRET, URL_PASSWORD, URL_TOKEN)
 def failing_hook() -> Iterator[str]:
     """A webhook receiver that always answers 500, so the alerter retries, gives up and reports the failure."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(500)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://hook:{URL_PASSWORD}@127.0.0.1:{server.server_address[1]}/alerts?token={URL_TOKEN}"
-    server.shutdown()
-    server.server_close()
+    rec = HookReceiver(default_status=500).start()
+    yield f"http://hook:{URL_PASSWORD}@127.0.0.1:{rec.port}/alerts?token={URL_TOKEN}"
+    rec.stop()
 
 
 def test_secrets_stay_out_of_logs_and_metrics(service_env, tmp_path, kafka_bootstrap, topic_prefix,

@@ -3,10 +3,7 @@ the dead-letter path for deliveries that keep failing."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -18,54 +15,26 @@ from sitrep.alerter.decide import evaluate
 from sitrep.alerter.service import AlerterSink
 from sitrep.alerter.state import AlertState
 from sitrep.alerter.subscriptions import Webhook, parse_subscriptions
-from sitrep.alerter.webhook import SIGNATURE_HEADER, deliver, verify
+from sitrep.alerter.webhook import deliver
 from sitrep.settings import Settings
 from sitrep.topics import Topic
+from tests.support import HookReceiver
 from tests.unit.test_alert_matcher import event
 
 SECRET = b"correct horse battery staple"
-
-
-@dataclass
-class Receiver:
-    """Answers ``statuses`` in turn (then 200), and records each body, signature verdict and header set."""
-
-    statuses: list[int] = field(default_factory=list)
-    bodies: list[bytes] = field(default_factory=list)
-    signed_ok: list[bool] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
-    url: str = ""
+HOOK_PATH = "/hook?token=abc"
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            rec.bodies.append(body)
-            rec.headers.append(dict(self.headers))
-            rec.signed_ok.append(verify(SECRET, body, self.headers.get(SIGNATURE_HEADER, "")))
-            status = rec.statuses.pop(0) if rec.statuses else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    rec.url = f"http://127.0.0.1:{server.server_address[1]}/hook?token=abc"
+def receiver() -> Iterator[HookReceiver]:
+    rec = HookReceiver(secret=SECRET).start()
     yield rec
-    server.shutdown()
-    server.server_close()
+    rec.stop()
 
 
-def test_retries_with_exponential_backoff_until_accepted_and_signs_every_attempt(receiver: Receiver) -> None:
+def test_retries_with_exponential_backoff_until_accepted_and_signs_every_attempt(receiver: HookReceiver) -> None:
     receiver.statuses = [503, 500]
-    hook = Webhook(url=receiver.url, max_attempts=5, backoff_seconds=0.01, timeout_seconds=5)
+    hook = Webhook(url=receiver.url(HOOK_PATH), max_attempts=5, backoff_seconds=0.01, timeout_seconds=5)
     waits: list[float] = []
     attempts: list[str] = []
     with httpx.Client() as client:
@@ -78,16 +47,16 @@ def test_retries_with_exponential_backoff_until_accepted_and_signs_every_attempt
     assert receiver.headers[0]["X-Sitrep-Alert-Id"] == "x"
 
 
-def test_a_wrong_secret_fails_the_servers_check(receiver: Receiver) -> None:
+def test_a_wrong_secret_fails_the_servers_check(receiver: HookReceiver) -> None:
     with httpx.Client() as client:
-        deliver(Webhook(url=receiver.url), b"{}", headers={}, secret=b"not the secret", client=client)
+        deliver(Webhook(url=receiver.url(HOOK_PATH)), b"{}", headers={}, secret=b"not the secret", client=client)
     assert receiver.signed_ok == [False]
 
 
-def test_a_client_error_is_final_and_not_retried(receiver: Receiver) -> None:
+def test_a_client_error_is_final_and_not_retried(receiver: HookReceiver) -> None:
     receiver.statuses = [400]
     with httpx.Client() as client:
-        result = deliver(Webhook(url=receiver.url, backoff_seconds=0), b"{}", headers={}, secret=SECRET,
+        result = deliver(Webhook(url=receiver.url(HOOK_PATH), backoff_seconds=0), b"{}", headers={}, secret=SECRET,
                          client=client, sleep=lambda s: None)
     assert (result.ok, result.attempts, result.status) == (False, 1, 400)
 
@@ -123,10 +92,10 @@ class FakeProducer:
         return None
 
 
-def test_the_alerter_dead_letters_a_delivery_that_keeps_failing(receiver: Receiver, tmp_path: Any) -> None:
+def test_the_alerter_dead_letters_a_delivery_that_keeps_failing(receiver: HookReceiver, tmp_path: Any) -> None:
     receiver.statuses = [503, 503, 503, 200, 200, 200]  # first alert fails all 3 attempts; the second gets through
     subs = parse_subscriptions({"subscriptions": [{"name": "near-tanf", "near": {
-        "lat": 33.5, "lon": 38.62, "radius_km": 50}, "webhook": {"url": receiver.url, "secret_env": "HOOK",
+        "lat": 33.5, "lon": 38.62, "radius_km": 50}, "webhook": {"url": receiver.url(HOOK_PATH), "secret_env": "HOOK",
                                                                   "max_attempts": 3, "backoff_seconds": 0}}]})
     producer = FakeProducer()
     state = AlertState(tmp_path / "s.db")
