@@ -154,7 +154,7 @@ def consumer_groups(prefix: str) -> dict[str, list[str]]:
     t = lambda *names: [f"{prefix}{n}" for n in names]  # noqa: E731
     return {
         f"{prefix}sitrep-processor": t("raw.articles", "raw.tweets", "processor.lsh", "processor.verdict",
-                                       "documents", "processor.merge"),
+                                       "processor.merge"),
         f"{prefix}sitrep-storage": t("documents", "duplicates", "events"),
         f"{prefix}sitrep-alerter": t("events"),
     }

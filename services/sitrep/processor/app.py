@@ -18,7 +18,6 @@ faust's experimental exactly-once is not used.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
@@ -46,8 +45,6 @@ from sitrep.topics import InternalTopic, Topic
 log = logging.getLogger(__name__)
 SERVICE = "processor"
 TICK_SECONDS = 60.0
-MAX_PENDING = 500  # documents awaiting their partitions' answers before intake pauses
-MAX_BACKPRESSURE_SECONDS = 5.0
 STALE_PENDING_SECONDS = 3600.0  # a document still missing answers after this lost them (a partition's data was lost)
 
 
@@ -169,18 +166,9 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         await target.send(key=key.encode(), value=orjson.dumps(value), partition=partition)
         labelled(metrics.MESSAGES_OUT, SERVICE, target.get_topic_name()).inc()
 
-    async def backpressure() -> None:
-        """Let the verdict stage catch up before more documents wait in `pending` (a flood would otherwise fill it
-        with whole documents). Bounded: answers lost with a partition must not stop intake for good."""
-        waited = 0.0
-        while len(pending) > MAX_PENDING and waited < MAX_BACKPRESSURE_SECONDS:
-            await asyncio.sleep(0.05)
-            waited += 0.05
-
     # --- ingest: raw -> clean -> fan out ---------------------------------------------------------------------------
     async def ingest_one(event: faust.EventT, kind: Topic) -> None:
         raw = accept_raw(kind, event.value, settings.max_text_chars)
-        await backpressure()
         for doc in clean_document(raw):
             doc["received_at"] = now_iso()
             origin = f"{event.message.topic}:{event.message.partition}:{event.message.offset}"
