@@ -75,3 +75,22 @@ def test_pending_waits_for_every_partition():
         keep, done, verdict, _ = stages.verdict_step({"type": "reply", **reply}, keep, None, time.time())
         assert (verdict is None) == (n < len(messages) - 1)
     assert verdict is not None and keep is None and verdict["verdict"] == "unique"
+
+
+def test_an_answer_redelivered_after_the_verdict_repeats_the_verdict_and_the_document():
+    """A crash after the verdict was stored but before its sends were flushed: the last answer comes again (its
+    offset was not committed), the envelope does not (it was). Nothing may be lost."""
+    state = State()
+    envelope, messages = stages.fan_out(_doc("a", TEXT), 1, time.time(), "raw:0:1")
+    [(p, m)] = messages.items()
+    reply = {"type": "reply", **stages.visit_partition(m, p, state.sketches, state.bands, state.tweets,
+                                                       state.articles)}
+    keep, _, _, _ = stages.verdict_step({"type": "doc", **envelope}, None, None, time.time())
+    keep, done, verdict, forwarded = stages.verdict_step(reply, keep, None, time.time())
+    assert keep is None and verdict["verdict"] == "unique" and forwarded["id"] == "a"
+    _, again_done, again, again_doc = stages.verdict_step(reply, None, done, time.time())
+    assert again == verdict and again_doc == forwarded and again_done is None
+    # once redeliveries can no longer come, the document is dropped from `done` (the verdict stays)
+    stripped = stages.strip_done(done, time.time() + 60, 30)
+    assert stripped is not None and "doc" not in stripped and stripped["v"] == verdict
+    assert stages.strip_done(done, time.time(), 30) is None

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 SERVICE = "processor"
 TICK_SECONDS = 60.0
 STALE_PENDING_SECONDS = 3600.0  # a document still missing answers after this lost them (a partition's data was lost)
+DONE_DOC_SECONDS = 30.0  # how long `done` keeps a forwarded document for redelivered answers (commits: every 1 s)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -217,6 +218,12 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
             cutoff = time.time() - retention_s
             for key in stages.expired(done, event.message.partition, cutoff):
                 del done[key]
+            now = time.time()
+            for key, entry in list(done.items()):
+                if entry and entry.get("p") == event.message.partition:
+                    stripped = stages.strip_done(entry, now, DONE_DOC_SECONDS)
+                    if stripped is not None:
+                        done[key] = stripped
             for key in stages.expired(pending, event.message.partition, time.time() - STALE_PENDING_SECONDS):
                 del pending[key]
             return

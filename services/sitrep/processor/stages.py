@@ -199,7 +199,9 @@ def verdict_step(msg: dict[str, Any], pending: dict[str, Any] | None, done: dict
     origin = msg.get("o")
     if done is not None and origin and done.get("o") == origin:
         if msg["type"] != "doc":
-            return pending, None, None, None  # an answer already used
+            # an answer already used, delivered again: the crash that redelivers it may have lost the sends that
+            # followed it, so they are repeated (the document while `done` still holds it; consumers are idempotent)
+            return pending, None, done["v"], done.get("doc")
         verdict = done["v"]
         return None, None, verdict, _forwarded(msg, verdict)
     entry = dict(pending or {"replies": {}})
@@ -218,7 +220,17 @@ def verdict_step(msg: dict[str, Any], pending: dict[str, Any] | None, done: dict
         # a copy published again (or redelivered after its verdict was stored) stays a copy of its original:
         # forwarding it would add the copy's evidence and source to events it never earned
         verdict = {**done["v"], "decided_at": verdict["decided_at"]}
-    return None, {"o": envelope.get("o"), "v": verdict, "t": now}, verdict, _forwarded(envelope, verdict)
+    forwarded = _forwarded(envelope, verdict)
+    # the forwarded document stays in `done` for a while (see strip_done), for answers redelivered after a crash
+    return None, {"o": envelope.get("o"), "v": verdict, "t": now, "doc": forwarded}, verdict, forwarded
+
+
+def strip_done(entry: dict[str, Any], now: float, keep_seconds: float) -> dict[str, Any] | None:
+    """The `done` entry without its document once a redelivery can no longer need it (offsets are committed every
+    second; a redelivered answer arrives before anything newer in its partition). None: nothing to change."""
+    if entry.get("doc") is not None and entry.get("t", now) < now - keep_seconds:
+        return {k: v for k, v in entry.items() if k != "doc"}
+    return None
 
 
 def _is_replay(verdict: Mapping[str, Any]) -> bool:
