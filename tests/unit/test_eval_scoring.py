@@ -117,3 +117,15 @@ def test_scores_per_document_type_region_and_field() -> None:
     assert report["fields"]["place"]["accuracy_on_matched"] == 1.0  # 22 km is within 25 km
     assert [m["doc_id"] for m in report["missed"]] == ["b"]
     assert [s["sub_event_type"] for s in report["spurious"]] == ["Peaceful protest"]
+
+
+def test_merge_is_scored_pairwise_across_documents() -> None:
+    strike = gold("Air/drone strike", "2020-01-01", HOMS, docs=("a", "b", "c"))
+    other = gold("Air/drone strike", "2020-01-01", RASTAN, docs=("d",))
+    one = {**pred("Air/drone strike", "2020-01-01", HOMS), "event_id": "e1", "source_doc_ids": ["a", "b"]}
+    split = {**pred("Air/drone strike", "2020-01-01", HOMS, doc="c"), "event_id": "e2"}
+    wrong = {**pred("Air/drone strike", "2020-01-01", RASTAN), "event_id": "e1", "source_doc_ids": ["d"]}
+    merge = score([one, split, wrong], [strike, other])["merge"]
+    # gold pairs: a-b, a-c, b-c; merged pairs: a-b (right), a-d and b-d (wrong: e1 swallowed d's other event)
+    assert (merge["gold_pairs"], merge["merged_pairs"]) == (3, 3)
+    assert (merge["precision"], merge["recall"]) == (0.333, 0.333)

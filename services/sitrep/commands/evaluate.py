@@ -115,6 +115,11 @@ def print_report(report: dict[str, Any], verbose: bool) -> None:
     print(f"{'per field (of all events)':34}{'P':>7}{'R':>7}{'F1':>7}  accuracy on matched")
     for name, s in report["fields"].items():
         print(f"{name:34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}  {s['accuracy_on_matched']:.3f}")
+    merge = report["merge"]
+    print(
+        f"merge (pairwise, across documents): P {merge['precision']:.3f}  R {merge['recall']:.3f}  "
+        f"({merge['merged_pairs']} merged pairs, {merge['gold_pairs']} gold pairs)"
+    )
     if verbose:
         for label in ("missed", "spurious"):
             for item in report[label]:

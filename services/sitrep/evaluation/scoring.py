@@ -100,6 +100,30 @@ class Report:
     field_right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     missed: list[dict[str, Any]] = field(default_factory=list)
     spurious: list[dict[str, Any]] = field(default_factory=list)
+    # matched (document, gold event) mentions with the event id the prediction carries: the merge is judged on them
+    mentions: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def merge_scores(self) -> dict[str, float | int]:
+        """Pairwise merge precision and recall over matched mentions in different documents: a pair is merged when
+        both predictions are one event, and belongs together when both are one gold event."""
+        merged: set[tuple[str, str]] = set()
+        together: set[tuple[str, str]] = set()
+        for n, (doc_a, gold_a, event_a) in enumerate(self.mentions):
+            for doc_b, gold_b, event_b in self.mentions[n + 1 :]:
+                if doc_a == doc_b:
+                    continue
+                pair = (min(doc_a, doc_b) + f"#{gold_a}", max(doc_a, doc_b) + f"#{gold_b}")
+                if event_a == event_b:
+                    merged.add(pair)
+                if gold_a == gold_b:
+                    together.add(pair)
+        both = len(merged & together)
+        return {
+            "precision": round(both / len(merged), 3) if merged else 1.0,
+            "recall": round(both / len(together), 3) if together else 1.0,
+            "merged_pairs": len(merged),
+            "gold_pairs": len(together),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         matched = self.overall.matched
@@ -115,6 +139,7 @@ class Report:
             "by_event_type": {k: v.prf() for k, v in sorted(self.by_event_type.items())},
             "by_region": {k: v.prf() for k, v in sorted(self.by_region.items())},
             "fields": fields,
+            "merge": self.merge_scores(),
             "missed": self.missed,
             "spurious": self.spurious,
         }
@@ -212,8 +237,13 @@ def _count(report: Report, family: str, region: str, *, predicted: int = 0, gold
 
 
 def _score_document(
-    report: Report, doc_id: str, region: str, preds: list[Mapping[str, Any]], golds: list[Mapping[str, Any]]
+    report: Report,
+    doc_id: str,
+    region: str,
+    preds: list[Mapping[str, Any]],
+    indexed: list[tuple[int, Mapping[str, Any]]],
 ) -> None:
+    golds = [event for _, event in indexed]
     pairs = match(preds, golds)
     for pred in preds:
         _count(report, event_family(pred), region, predicted=1)
@@ -224,6 +254,7 @@ def _score_document(
         _count(report, event_family(golds[j]), region, matched=1)
         for name in FIELDS:
             report.field_right[name] += field_right(name, preds[i], golds[j])
+        report.mentions.append((doc_id, indexed[j][0], str(preds[i].get("event_id"))))
     matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
     report.missed += [
         {
@@ -256,7 +287,7 @@ def base_doc_id(doc_id: str) -> str:
 
 def per_document(
     predicted: Iterable[Mapping[str, Any]], gold: Iterable[Mapping[str, Any]], copy_of: Mapping[str, str]
-) -> tuple[dict[str, list[Mapping[str, Any]]], dict[str, list[Mapping[str, Any]]]]:
+) -> tuple[dict[str, list[Mapping[str, Any]]], dict[str, list[tuple[int, Mapping[str, Any]]]]]:
     """Predictions and gold events grouped by document; a copy is credited with its original's predictions."""
     preds: dict[str, list[Mapping[str, Any]]] = {}
     for event in predicted:
@@ -264,10 +295,10 @@ def per_document(
             preds.setdefault(doc_id, []).append(event)
     for copy, original in copy_of.items():
         preds.setdefault(base_doc_id(copy), []).extend(preds.get(base_doc_id(original), []))
-    golds: dict[str, list[Mapping[str, Any]]] = {}
-    for event in gold:
+    golds: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    for n, event in enumerate(gold):
         for doc_id in dict.fromkeys(base_doc_id(d) for d in event["doc_ids"]):
-            golds.setdefault(doc_id, []).append(event)
+            golds.setdefault(doc_id, []).append((n, event))
     return preds, golds
 
 

@@ -47,6 +47,42 @@ def blocking_keys(candidate: dict[str, Any]) -> list[str]:
     return keys
 
 
+def actor_key(name: str | None) -> str | None:
+    """An actor name as compared across reports: case, a leading "the", hyphens and spacing do not matter."""
+    if name is None:
+        return None
+    key = " ".join(name.casefold().replace("-", " ").split())
+    return key.removeprefix("the ")
+
+
+def unidentified(name: str | None) -> bool:
+    """No actor, or ACLED's "Unidentified Armed Group (X)": a later report may name who it was."""
+    return name is None or name.casefold().startswith("unidentified")
+
+
+def actors_compatible(a: str | None, b: str | None) -> bool:
+    return unidentified(a) or unidentified(b) or actor_key(a) == actor_key(b)
+
+
+def _coarse(loc: dict[str, Any]) -> bool:
+    """A place known only as a region without an admin1, or as the country."""
+    return bool(loc.get("geo_precision") == 3 and not loc.get("admin1"))
+
+
+def places_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Same country, and: two coarse places of the same name; the same admin1 when one is a province; within
+    PLACE_KM otherwise. A country-level or regional mention is not a wildcard that swallows a precise event."""
+    if a["country"] != b["country"]:
+        return False
+    if _coarse(a) or _coarse(b):
+        return _coarse(a) and _coarse(b) and actor_key(a.get("name")) == actor_key(b.get("name"))
+    if max(a["geo_precision"], b["geo_precision"]) == 3:
+        return bool(a.get("admin1") == b.get("admin1"))
+    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return False
+    return distance_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
+
+
 def matches(event: dict[str, Any], cand: dict[str, Any]) -> bool:
     if event["sub_event_type"] != cand["sub_event_type"]:
         return False
@@ -54,21 +90,35 @@ def matches(event: dict[str, Any], cand: dict[str, Any]) -> bool:
     gap = abs(date.fromisoformat(event["event_date"]).toordinal() - date.fromisoformat(cand["event_date"]).toordinal())
     if gap > tol:
         return False
-    if gap and event["time_precision"] == cand["time_precision"] == 1 and set(event["source_doc_ids"]) & set(
-            cand["source_doc_ids"]):
+    if (
+        gap
+        and event["time_precision"] == cand["time_precision"] == 1
+        and set(event["source_doc_ids"]) & set(cand["source_doc_ids"])
+    ):
         return False  # one report giving two different days reports two events
-    a, b = event["location"], cand["location"]
-    if a["country"] != b["country"]:
-        return False
-    if max(a["geo_precision"], b["geo_precision"]) == 3:
-        same_area = a.get("admin1") == b.get("admin1") or not a.get("admin1") or not b.get("admin1")
-        if not same_area:
-            return False
-    elif None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")) or distance_km(
-            a["lat"], a["lon"], b["lat"], b["lon"]) > PLACE_KM:
+    if not places_compatible(event["location"], cand["location"]):
         return False
     # reports name the target differently (the militia or the army it fights for): only actor1 must agree
-    return event["actor1"] is None or cand["actor1"] is None or event["actor1"] == cand["actor1"]
+    return actors_compatible(event["actor1"], cand["actor1"])
+
+
+def stated_tolls(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each report's own stated toll: what the event keeps as `fatalities_by_source`."""
+    if "fatalities_by_source" in event:
+        return list(event["fatalities_by_source"])
+    if event.get("fatalities") is None:
+        return []
+    return [{"doc_id": d, "fatalities": event["fatalities"], "published_at": event.get("published_at")}
+            for d in event["source_doc_ids"][:1]]
+
+
+def conservative_toll(tolls: list[dict[str, Any]]) -> int | None:
+    """The lowest figure among the latest reports that state one: a toll rising in later reports raises the
+    event's (a new version); two reports of the same day that disagree give the lower one."""
+    if not tolls:
+        return None
+    latest = max(t["published_at"] or "" for t in tolls)
+    return min(int(t["fatalities"]) for t in tolls if (t["published_at"] or "") == latest)
 
 
 def _combine(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
@@ -77,14 +127,16 @@ def _combine(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     seen = {(e["doc_id"], e["start"], e["end"]) for e in event["evidence"]}
     out["evidence"] = event["evidence"] + [e for e in cand["evidence"]
                                            if (e["doc_id"], e["start"], e["end"]) not in seen]
-    if cand["fatalities"] is not None:
-        out["fatalities"] = max(event["fatalities"] or 0, cand["fatalities"])
+    tolls = {t["doc_id"]: t for t in [*stated_tolls(event), *stated_tolls(cand)]}
+    out["fatalities_by_source"] = [tolls[d] for d in sorted(tolls)]
+    out["fatalities"] = conservative_toll(out["fatalities_by_source"])
     if cand["time_precision"] < event["time_precision"]:
         out["event_date"], out["time_precision"] = cand["event_date"], cand["time_precision"]
     if cand["location"]["geo_precision"] < event["location"]["geo_precision"]:
         out["location"] = copy.deepcopy(cand["location"])
     for k in ("actor1", "actor2"):
-        out[k] = event[k] or cand[k]
+        # a named actor wins over an unidentified one; between two named ones, the first report's stays
+        out[k] = cand[k] if unidentified(event[k]) and not unidentified(cand[k]) else event[k]
     out["confidence"] = max(event["confidence"], cand["confidence"])
     pubs = [p for p in (event.get("published_at"), cand.get("published_at")) if p]
     out["published_at"] = min(pubs) if pubs else None
@@ -108,6 +160,7 @@ def merge(state: dict[str, Any], candidates: list[dict[str, Any]], now: str | No
         host = min(hosts, key=lambda e: _date_gap(e, cand)) if hosts else None
         if host is None:
             new = copy.deepcopy(cand)
+            new["fatalities_by_source"] = stated_tolls(cand)
             new["event_id"] = event_id_for(cand)
             n = 1
             while new["event_id"] in events:  # a different event with the same type, day and place (other actors)
