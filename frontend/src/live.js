@@ -29,25 +29,30 @@ export class Live {
       params.delete('limit');
       const body = await getJSON(`/changes?${params}`);
       this.cursor = body.cursor || this.cursor;
-      this.set(true, body);
-      if (body.events.length) this.onChanges(body.events);
+      const news = body.events.length ? this.onChanges(body.events) : [];
+      this.set(true, body, news);
     } catch (err) {
-      this.set(false, null, err);
+      this.set(false, null, [], err);
     }
     this.schedule();
   }
 
-  set(ok, body, err) {
+  // The lag shown is the server's clock at this answer minus when storage wrote the newest change it brought:
+  // how late the page is, whatever the browser's clock says.
+  set(ok, body, news = [], err = null) {
     this.indicator.classList.toggle('on', ok);
     this.indicator.classList.toggle('off', !ok);
     this.indicator.textContent = ok ? 'LIVE' : 'OFFLINE';
     this.indicator.title = ok ? `checked ${body.now}` : `last poll failed: ${err.message}`;
-    if (ok && body.events.length) {
-      const newest = body.events.map((e) => Date.parse(e.stored_at)).reduce((a, b) => Math.max(a, b));
-      const lag = (Date.parse(body.now) - newest) / 1000;
-      this.lagText.textContent = `newest change shown ${lag.toFixed(1)} s after it was stored`;
-    } else if (ok) {
-      this.lagText.textContent = `checked ${body.now.slice(11, 19)} UTC · every ${this.seconds} s`;
+    if (!ok) {
+      this.lagText.textContent = `no answer: ${err.message}`;
+      return;
     }
+    const checked = `checked ${body.now.slice(11, 19)} UTC`;
+    if (news.length) {
+      const newest = news.map((e) => Date.parse(e.stored_at)).reduce((a, b) => Math.max(a, b));
+      this.last = `last change shown ${((Date.parse(body.now) - newest) / 1000).toFixed(1)} s after it was stored`;
+    }
+    this.lagText.textContent = this.last ? `${checked} · ${this.last}` : `${checked} · every ${this.seconds} s`;
   }
 }

@@ -119,22 +119,27 @@ async function loadAlerts(subscription) {
   clear($('#alerts-view')).append(renderAlerts(body, subscription, { onSubscription: loadAlerts, onEvent: select }));
 }
 
+// Returns the records that were news (the rest repeat what the page has: the overlap window, or older versions).
 function mergeChanges(records) {
+  const news = [];
   for (const record of records) {
     const row = flatten(record);
     const known = state.rows.get(row.event_id);
-    if (known && known.version >= row.version) continue;
+    if (known && known.version >= row.version) continue; // a repeat from the overlap window, or older
     state.rows.set(row.event_id, row);
     state.fresh.add(row.event_id);
+    news.push(record);
   }
+  if (!news.length) return news;
   eventMap.show(sortedRows());
   renderList();
   loadTimeline();
+  return news;
 }
 
 function fillSelect(name, values) {
   const field = $(`#filters [name="${name}"]`);
-  field.append(h('option', { value: '' }, 'any'), values.map((v) => h('option', { value: v }, v)));
+  field.append(h('option', { value: '' }, 'any'), ...values.map((v) => h('option', { value: v }, v)));
 }
 
 function legendTypes() {
@@ -169,6 +174,7 @@ async function boot() {
   });
   timeline = new Timeline($('#timeline'), ({ since, until }) => applyFilters({ ...state.filters, since, until }));
   wire();
+  window.addEventListener('resize', () => timeline.draw(timeline.days, timeline.range));
   const live = new Live({ indicator: $('#live'), lagText: $('#lag'), seconds: state.config.poll_seconds,
     query: () => queryString(state.filters, { without: ['limit'] }), onChanges: mergeChanges });
   await live.start(); // the cursor first: a change stored while the events load comes with the next poll

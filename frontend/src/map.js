@@ -60,7 +60,7 @@ export class EventMap {
     }).addTo(this.map);
     this.map.attributionControl.addAttribution('Borders: Natural Earth (public domain)');
     this.clusters = L.markerClusterGroup({ chunkedLoading: true, iconCreateFunction: clusterIcon,
-      showCoverageOnHover: false, maxClusterRadius: 40 });
+      showCoverageOnHover: false, maxClusterRadius: 40, animate: false });
     this.clusters.addTo(this.map);
     this.box = null;
     this.addLegend();

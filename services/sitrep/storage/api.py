@@ -297,8 +297,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--subscriptions",
         type=Path,
         default=None,
-        help="alert subscriptions shown on the page (default $SITREP_SUBSCRIPTIONS or "
-        "deploy/subscriptions.example.yaml)",
+        help="alert subscriptions shown on the page (default $SITREP_SUBSCRIPTIONS, else "
+        "deploy/subscriptions.yaml, else deploy/subscriptions.example.yaml)",
     )
     p.add_argument(
         "--tile-url",
@@ -312,9 +312,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _subscriptions(path: Path | None) -> list[Subscription]:
+    """The file given, else $SITREP_SUBSCRIPTIONS, else the alerter's deploy/subscriptions.yaml, else the example
+    file `make run` hands the alerter; none found is no subscriptions (the alerts view says so)."""
     env = os.environ.get("SITREP_SUBSCRIPTIONS")
-    chosen = path or (Path(env) if env else project_root() / "deploy" / "subscriptions.example.yaml")
-    if path is None and not chosen.exists():
+    deploy = project_root() / "deploy"
+    candidates = (
+        [path]
+        if path
+        else [Path(env)]
+        if env
+        else [deploy / "subscriptions.yaml", deploy / "subscriptions.example.yaml"]
+    )
+    chosen = next((c for c in candidates if c.exists()), None)
+    if chosen is None:
+        if path or env:
+            raise SystemExit(f"sitrep api: no subscriptions file at {candidates[0]}")
         return []
     try:
         return load_subscriptions(chosen)
