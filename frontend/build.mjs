@@ -6,11 +6,14 @@ import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
 
 const require = createRequire(import.meta.url);
-const out = new URL('../services/sitrep/web/static/', import.meta.url);
+// SITREP_WEB_OUT: build elsewhere (the test that checks the committed bundle is the build of these sources)
+const out = process.env.SITREP_WEB_OUT
+  ? new URL(`file://${process.env.SITREP_WEB_OUT.replace(/\/?$/, '/')}`)
+  : new URL('../services/sitrep/web/static/', import.meta.url);
 await mkdir(out, { recursive: true });
 
 await build({
-  entryPoints: ['src/main.js'], bundle: true, format: 'esm', minify: true, target: 'es2020',
+  absWorkingDir: new URL('.', import.meta.url).pathname, entryPoints: ['src/main.js'], bundle: true, format: 'esm', minify: true, target: 'es2020',
   outfile: new URL('app.js', out).pathname, legalComments: 'eof', logLevel: 'info',
 });
 

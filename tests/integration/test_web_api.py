@@ -18,6 +18,8 @@ from sitrep.alerter.subscriptions import load_subscriptions
 from sitrep.paths import project_root
 from sitrep.storage.api import ApiServer
 from sitrep.storage.backends import open_store
+from sitrep.storage.formats import to_geojson
+from sitrep.storage.query import parse_query
 from sitrep.storage.sql_store import SqlStore
 from sitrep.web.security import TOKEN_ENV, TokenRequiredError
 from tests.browser.filling import fill_from_corpus, fill_from_raw
@@ -94,6 +96,13 @@ def test_one_event_comes_with_what_changed_and_its_evidence_in_the_documents(api
     stored_text = writer.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
     assert doc["text"] == stored_text
     assert httpx.get(f"{api}/documents/no-such-doc").status_code == 404
+
+
+def test_the_map_geojson_read_from_columns_is_the_one_made_from_the_records(api: str, writer: SqlStore) -> None:
+    expected = to_geojson(writer.query_events(parse_query({"limit": ["10000"]})))
+    assert httpx.get(f"{api}/events.geojson", params={"limit": "10000"}).json() == orjson.loads(orjson.dumps(expected))
+    near = httpx.get(f"{api}/events.geojson", params={"near": "33.5,38.62", "radius_km": "50"}).json()
+    assert 0 < len(near["features"]) < len(expected["features"])
 
 
 def test_the_timeline_counts_every_matching_event_per_day_and_type(api: str, writer: SqlStore) -> None:

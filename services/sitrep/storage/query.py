@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sitrep.storage.formats import CSV_COLUMNS
 from sitrep.storage.geo import BBox, box_around, haversine_km, parse_bbox, parse_point
 
 DEFAULT_LIMIT = 100
@@ -31,7 +32,11 @@ PARAMS = (
     "updated_after",
     "limit",
 )
-Columns = Literal["record", "record, updated_at"]  # what build_sql may select (a fixed set: never caller text)
+# what build_sql may select (a fixed set: never caller text). "flat" is every column formats.flat() reads, so a
+# table or a map can be answered without decoding each stored JSON record
+Select = Literal["record", "record+updated", "flat"]
+FLAT_COLUMNS = CSV_COLUMNS  # each is an events column of the same name
+_SELECT = {"record": "record", "record+updated": "record, updated_at", "flat": ", ".join(FLAT_COLUMNS)}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -191,11 +196,11 @@ def _where(q: EventQuery) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def build_sql(q: EventQuery, columns: Columns = "record") -> tuple[str, list[Any]]:
+def build_sql(q: EventQuery, select: Select = "record") -> tuple[str, list[Any]]:
     """SELECT the latest record (and any other ``columns``, after it) of every event passing the SQL-expressible
     filters, newest event first."""
     where, params = _where(q)
-    sql = f"SELECT {columns} FROM events"
+    sql = f"SELECT {_SELECT[select]} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY event_date DESC, event_id"

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 import orjson
 
 from sitrep.storage import query as q
+from sitrep.storage.formats import flat
 from sitrep.storage.sql_store import SqlStore
 
 # a change is looked for again this long before the cursor: a writer's transaction may commit after another's
@@ -89,6 +90,15 @@ def timeline(store: SqlStore, query: q.EventQuery) -> list[dict[str, Any]]:
     return [{"date": day, "counts": days[day]} for day in sorted(days)]
 
 
+def flat_rows(store: SqlStore, query: q.EventQuery) -> list[dict[str, Any]]:
+    """The matching events as formats.flat() rows, read from the columns (no JSON record decoded): the map's load.
+    A radius query needs the records (its exact test reads the location), so it takes the record path."""
+    if query.near:
+        return [flat(r) for r in store.query_events(query)]
+    sql, params = q.build_sql(query, "flat")
+    return [dict(zip(q.FLAT_COLUMNS, row, strict=True)) for row in store.execute(sql, params).fetchall()]
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -108,7 +118,7 @@ def changes(store: SqlStore, query: q.EventQuery) -> Changes:
     if query.updated_after is None:
         return Changes(now=now, cursor=cursor, events=[])
     look_from = replace(query, updated_after=_before(query.updated_after, OVERLAP), limit=q.MAX_LIMIT)
-    sql, params = q.build_sql(look_from, "record, updated_at")
+    sql, params = q.build_sql(look_from, "record+updated")
     events = []
     for record, stored_at in store.execute(sql, params).fetchall():
         event = orjson.loads(record)
