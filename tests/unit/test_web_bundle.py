@@ -3,7 +3,6 @@ page without npm, and the sources are what runs). Needs node and `npm ci` in fro
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
