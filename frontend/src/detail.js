@@ -4,6 +4,10 @@
 import { h } from './dom.js';
 import { typeColor } from './colors.js';
 
+// ACLED's precision codes, said in words: how sure the date and the place are
+const TIME_PRECISION = { 1: '', 2: ' (within that week)', 3: ' (within that month)' };
+const PLACE_PRECISION = { 1: 'the place itself', 2: 'near it, or part of its region', 3: 'its region only' };
+
 function value(v) {
   if (v === null || v === undefined) return h('span', { class: 'null' }, '—');
   if (typeof v === 'object') return JSON.stringify(v);
@@ -54,7 +58,8 @@ function documentView(view) {
   return h('section', { class: 'document', 'data-doc-id': doc.id },
     h('h4', {}, doc.title || doc.id),
     h('div', { class: 'doc-meta' }, `${doc.source} · ${doc.kind} · published ${doc.published_at} · `,
-      link && !link.hasAttribute('href') ? h('span', { class: 'unsafe-url' }, doc.url) : link),
+      // a URL that is not http(s) (javascript:, data:) is shown, never linked
+      link && !link.hasAttribute('href') ? h('span', { class: 'unsafe-url' }, doc.url) : link || 'no URL recorded'),
     highlighted(doc.text, view.highlights));
 }
 
@@ -65,7 +70,8 @@ export function renderDetail(body, onClose) {
   return h('article', { class: 'detail', 'data-event-id': event.event_id },
     h('button', { class: 'close', type: 'button', onclick: onClose, title: 'close' }, '×'),
     h('h3', {}, h('span', { class: 'dot', 'data-type': event.event_type }), event.sub_event_type),
-    h('p', { class: 'lede' }, `${event.event_date} · ${loc.name || ''}, ${loc.country || ''} · `,
+    h('p', { class: 'lede' }, `${event.event_date}${TIME_PRECISION[event.time_precision] || ''} · `,
+      `${loc.name || ''}, ${loc.country || ''} (${PLACE_PRECISION[loc.geo_precision] || 'precision unknown'}) · `,
       `fatalities ${event.fatalities ?? 'unknown'} · version ${event.version}`),
     h('h4', {}, 'Evidence in the sources'),
     evidence.documents.map(documentView),

@@ -72,7 +72,10 @@ export class EventMap {
       .map((r) => marker(r, this.onSelect));
     this.clusters.addLayers(markers);
     this.placed = markers.length;
-    if (fit && markers.length) this.map.fitBounds(this.clusters.getBounds(), { maxZoom: 8, padding: [20, 20] });
+    // from the markers themselves: with chunked loading the cluster group fills (and knows its bounds) later
+    if (fit && markers.length) {
+      this.map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())), { maxZoom: 8, padding: [20, 20] });
+    }
     return markers.length;
   }
 

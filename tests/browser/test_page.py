@@ -44,9 +44,13 @@ def listed_ids(driver: WebDriver) -> list[str]:
 
 def markers_on_map(driver: WebDriver) -> int:
     """Events drawn on the map: single markers plus the counts written on the clusters."""
-    singles = len(driver.find_elements(By.CSS_SELECTOR, "#map path.ev"))
-    clustered = sum(int(el.text) for el in driver.find_elements(By.CSS_SELECTOR, "#map .marker-cluster span"))
-    return singles + clustered
+    count = int(
+        driver.execute_script(
+            "return document.querySelectorAll('#map path.ev').length + [...document.querySelectorAll("
+            "'#map .marker-cluster span')].reduce((n, el) => n + Number(el.textContent), 0)"
+        )
+    )
+    return count
 
 
 def test_the_map_shows_the_seed_events_without_internet(browser: WebDriver, api: str, writer: SqlStore) -> None:
