@@ -180,6 +180,8 @@ def test_with_a_token_set_every_request_needs_it_and_no_log_line_shows_it(
     server = ApiServer(store, "127.0.0.1", 0, env={TOKEN_ENV: secret}).start()
     try:
         assert httpx.get(f"{server.url}/events").status_code == 401
+        assert httpx.get(f"{server.url}/").status_code == 401
+        assert httpx.get(f"{server.url}/healthz").status_code == 200  # probes carry no token
         assert httpx.get(f"{server.url}/events", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(f"{server.url}/events", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
         first = httpx.get(f"{server.url}/?token={secret}&country=Syria")
