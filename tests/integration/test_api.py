@@ -67,8 +67,8 @@ def test_health_openapi_and_read_only(api: str) -> None:
     assert doc["openapi"].startswith("3.1")
     assert {"/events", "/events.geojson", "/events/{event_id}", "/healthz"} <= set(doc["paths"])
     names = {p["name"] for p in doc["paths"]["/events"]["get"]["parameters"]}
-    assert {"since", "until", "sub_event_type", "actor", "country", "place", "bbox", "near", "radius_km",
-            "min_fatalities", "limit"} == names
+    assert {"since", "until", "event_type", "sub_event_type", "actor", "country", "place", "bbox", "near",
+            "radius_km", "min_fatalities", "updated_after", "limit"} == names
     r = httpx.post(f"{api}/events", json={})
     assert r.status_code == 405 and r.headers["allow"] == "GET"
     assert httpx.delete(f"{api}/events/tanf").status_code == 405
