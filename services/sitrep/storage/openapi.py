@@ -31,6 +31,8 @@ FILTERS = [
     _param("radius_km", "great-circle distance from `near`", {"type": "number", "exclusiveMinimum": 0}),
     _param("min_fatalities", "at least this many reported fatalities (unknown counts never pass)",
            {"type": "integer", "minimum": 0}),
+    _param("min_independent_sources", "at least this many independent sources (copies of one story count once)",
+           {"type": "integer", "minimum": 1}),
     _param("limit", "at most this many events, newest event_date first",
            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
 ]

@@ -17,7 +17,7 @@ from sitrep.storage.geo import BBox, box_around, haversine_km, parse_bbox, parse
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 PARAMS = ("since", "until", "sub_event_type", "actor", "country", "place", "bbox", "near", "radius_km",
-          "min_fatalities", "limit")
+          "min_fatalities", "min_independent_sources", "limit")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -33,6 +33,7 @@ class EventQuery:
     near: tuple[float, float] | None = None  # (lat, lon), with radius_km
     radius_km: float | None = None
     min_fatalities: int | None = None
+    min_independent_sources: int | None = None  # copies of one story count once (see the events schema)
     limit: int = DEFAULT_LIMIT
 
 
@@ -64,6 +65,7 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> EventQuery:
     limit = _integer(limit_text, "limit") if limit_text is not None else DEFAULT_LIMIT
     if min_fat is not None and min_fat < 0:
         raise ValueError("min_fatalities must be >= 0")
+    min_sources = _at_least_one(one("min_independent_sources"), "min_independent_sources")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     # actors and places are names that may contain commas ("Hayat Tahrir al-Sham, HTS"): repeat, do not split
@@ -79,6 +81,7 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> EventQuery:
         near=parse_point(near_text) if near_text is not None else None,
         radius_km=radius,
         min_fatalities=min_fat,
+        min_independent_sources=min_sources,
         limit=limit,
     )
 
@@ -103,6 +106,13 @@ def _integer(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _at_least_one(value: str | None, name: str) -> int | None:
+    number = _integer(value, name) if value is not None else None
+    if number is not None and number < 1:
+        raise ValueError(f"{name} must be >= 1")
+    return number
 
 
 def _like(fragment: str) -> str:
@@ -151,6 +161,9 @@ def build_sql(q: EventQuery) -> tuple[str, list[Any]]:
     if q.min_fatalities is not None:
         where.append("fatalities >= ?")
         params.append(q.min_fatalities)
+    if q.min_independent_sources is not None:
+        where.append("n_independent_sources >= ?")
+        params.append(q.min_independent_sources)
     if q.bbox:
         _bbox_sql(q.bbox, where, params)
     if q.near and q.radius_km:
