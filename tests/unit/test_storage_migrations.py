@@ -85,8 +85,8 @@ def test_a_failing_migration_leaves_nothing_half_applied(tmp_path: Path, monkeyp
 
 def _old_event(event_id: str, doc_ids: list[str]) -> str:
     record = {"event_id": event_id, "version": 1, "source_doc_ids": doc_ids}
-    return ("INSERT INTO events VALUES ('{0}', 1, 'Battles', 'Armed clash', '2017-05-18', 1, 'Homs', 'Syria', 'Homs',"
-            " 34.7, 36.7, 1, 'A', 'B', 2, 0.5, NULL, '{1}', 'now')").format(event_id, json.dumps(record))
+    return (f"INSERT INTO events VALUES ('{event_id}', 1, 'Battles', 'Armed clash', '2017-05-18', 1, 'Homs', 'Syria',"
+            f" 'Homs', 34.7, 36.7, 1, 'A', 'B', 2, 0.5, NULL, '{json.dumps(record)}', 'now')")
 
 
 def test_events_stored_before_sources_existed_count_each_report_as_a_source(tmp_path: Path) -> None:
