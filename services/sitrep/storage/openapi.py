@@ -47,6 +47,11 @@ FILTERS = [
         {"type": "integer", "minimum": 0},
     ),
     _param(
+        "min_independent_sources",
+        "at least this many independent sources (copies of one story count once)",
+        {"type": "integer", "minimum": 1},
+    ),
+    _param(
         "updated_after",
         "stored (or changed) strictly after this instant, ISO 8601 UTC",
         {"type": "string", "examples": ["2026-11-21T10:00:00.000Z"]},

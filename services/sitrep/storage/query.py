@@ -29,13 +29,15 @@ PARAMS = (
     "near",
     "radius_km",
     "min_fatalities",
+    "min_independent_sources",
     "updated_after",
     "limit",
 )
 # what build_sql may select (a fixed set: never caller text). "flat" is every column formats.flat() reads, so a
 # table or a map can be answered without decoding each stored JSON record
 Select = Literal["record", "record+updated", "flat"]
-FLAT_COLUMNS = CSV_COLUMNS  # each is an events column of the same name
+# each is an events column of the same name (the sources cell is built from the stored record, not a column)
+FLAT_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "sources")
 _SELECT = {"record": "record", "record+updated": "record, updated_at", "flat": ", ".join(FLAT_COLUMNS)}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -53,6 +55,7 @@ class EventQuery:
     near: tuple[float, float] | None = None  # (lat, lon), with radius_km
     radius_km: float | None = None
     min_fatalities: int | None = None
+    min_independent_sources: int | None = None  # copies of one story count once (see the events schema)
     # stored (the events.updated_at column) strictly after this instant: what changed since a page last looked
     updated_after: str | None = None
     limit: int = DEFAULT_LIMIT
@@ -86,6 +89,7 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> EventQuery:
     limit = _integer(limit_text, "limit") if limit_text is not None else DEFAULT_LIMIT
     if min_fat is not None and min_fat < 0:
         raise ValueError("min_fatalities must be >= 0")
+    min_sources = _at_least_one(one("min_independent_sources"), "min_independent_sources")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     # actors and places are names that may contain commas ("Hayat Tahrir al-Sham, HTS"): repeat, do not split
@@ -103,6 +107,7 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> EventQuery:
         radius_km=radius,
         min_fatalities=min_fat,
         updated_after=_instant(one("updated_after")),
+        min_independent_sources=min_sources,
         limit=limit,
     )
 
@@ -134,6 +139,13 @@ def _integer(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _at_least_one(value: str | None, name: str) -> int | None:
+    number = _integer(value, name) if value is not None else None
+    if number is not None and number < 1:
+        raise ValueError(f"{name} must be >= 1")
+    return number
 
 
 def _like(fragment: str) -> str:
@@ -186,6 +198,9 @@ def _where(q: EventQuery) -> tuple[list[str], list[Any]]:
     if q.min_fatalities is not None:
         where.append("fatalities >= ?")
         params.append(q.min_fatalities)
+    if q.min_independent_sources is not None:
+        where.append("n_independent_sources >= ?")
+        params.append(q.min_independent_sources)
     if q.bbox:
         _bbox_sql(q.bbox, where, params)
     if q.near and q.radius_km:
