@@ -21,17 +21,20 @@ $(PY):
 $(STAMP): requirements.lock pyproject.toml | $(PY)
 	@echo "installing the locked dependencies into $(VENV) (once; again only when the lock changes) ..."
 	$(PY) -m pip install $(PIP_QUIET) --require-hashes -r requirements.lock
-	$(PY) -m pip install $(PIP_QUIET) --no-deps -e .
+	$(PY) -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e .
 	@touch $@
 
-# regenerate requirements.lock from pyproject.toml (runtime + test dependencies, every file's hash), with pip-tools
-# in a throwaway environment of its own
+# regenerate the locks from pyproject.toml, every file's hash included, with pip-tools in a throwaway environment of
+# its own: requirements.lock (runtime + test tools: make run, make test, CI) and requirements-runtime.lock (the
+# Docker image)
 LOCK_TOOLS := .venv-lock
+COMPILE := $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+  --no-emit-find-links --no-emit-index-url
 lock:
 	@[ -x $(LOCK_TOOLS)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
 	  $(LOCK_TOOLS)/bin/python -m pip install $(PIP_QUIET) pip-tools==7.6.2; }
-	$(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe \
-	  --no-emit-find-links --no-emit-index-url -o requirements.lock pyproject.toml
+	$(COMPILE) --extra test -o requirements.lock pyproject.toml
+	$(COMPILE) -o requirements-runtime.lock pyproject.toml
 
 # the Apache Kafka broker's jars, from Maven Central (cached in ~/.m2); skipped when KAFKA_BOOTSTRAP_SERVERS is set
 jars: $(STAMP)

@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # the port each long-running command binds (the API's is its --port), to name it when it is taken
 METRICS_PORT_COMMANDS = ("fetcher", "processor", "storage", "alerter")
+# commands that need the cluster from their first step: reached (or given up on, in 15 s) before the command's own
+# imports and set-up, which take seconds for the processor
+NEEDS_KAFKA = ("replay", "fetcher", "processor", "storage", "alerter", "alerts")
 EXIT_USER_ERROR = 2
 LIBRARY_LOGGERS_QUIET = ("httpx", "httpcore")  # one line per request drowns everything else, even with -v
 
@@ -122,6 +125,13 @@ def user_message(exc: BaseException, args: argparse.Namespace) -> str | None:
     return None
 
 
+def _reach_kafka() -> None:
+    from sitrep.kafka_io import wait_for_kafka
+    from sitrep.settings import Settings
+
+    wait_for_kafka(Settings.from_env())
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((a for a in argv if a in COMMANDS), None)  # not an option's value, e.g. --log-level INFO
@@ -131,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     try:
         configure_logging(args.verbose, args.log_level)
+        if args.command in NEEDS_KAFKA:
+            _reach_kafka()
         rc: int = args._run(args)
         return rc
     except KeyboardInterrupt:

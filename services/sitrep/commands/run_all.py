@@ -31,6 +31,7 @@ from sitrep.commands.run_children import (
 )
 from sitrep.corpus import read_corpus
 from sitrep.endpoints import DEFAULT_PORTS
+from sitrep.kafka_io import wait_for_kafka
 from sitrep.paths import project_root, state_dir
 from sitrep.replay import publish
 from sitrep.settings import Settings
@@ -120,6 +121,7 @@ def _run(args: argparse.Namespace, children: Children, stage: list[str]) -> int:
         print("starting the local Apache Kafka broker (KRaft) ...", flush=True)
         children.env["KAFKA_BOOTSTRAP_SERVERS"] = LocalKafka(state_dir() / "broker").start()
     settings = Settings.from_env(children.env)
+    wait_for_kafka(settings)  # one clear line after 15 s, rather than every service failing on its own
     print(f"broker: {settings.bootstrap_servers}", flush=True)
     records = list(read_corpus(*args.corpus))
     _start_all(children, settings, services, api)
