@@ -39,7 +39,7 @@ METRICS_PORT_COMMANDS = ("fetcher", "processor", "storage", "alerter")
 # imports and set-up, which take seconds for the processor
 NEEDS_KAFKA = ("replay", "fetcher", "processor", "storage", "alerter", "alerts")
 EXIT_USER_ERROR = 2
-LIBRARY_LOGGERS_QUIET = ("httpx", "httpcore")  # one line per request drowns everything else, even with -v
+LIBRARY_LOGGERS_QUIET = ("httpx", "httpcore")  # one line per request drowns everything else
 
 
 class Parser(argparse.ArgumentParser):
@@ -94,9 +94,8 @@ def configure_logging(verbose: int, level: str | None) -> None:
         logging.getLogger("sitrep").setLevel(own_level)
     except ValueError as exc:
         raise UserError(f"--log-level / SITREP_LOG_LEVEL: {exc}") from None
-    if verbose < 2 and root_level != "DEBUG":
-        for name in LIBRARY_LOGGERS_QUIET:
-            logging.getLogger(name).setLevel(logging.WARNING)
+    for name in LIBRARY_LOGGERS_QUIET:  # at every level: httpx logs each request's URL, credentials included
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _busy_port(args: argparse.Namespace) -> str:
