@@ -40,8 +40,10 @@ lock:
 jars: $(STAMP)
 	@if [ -z "$$KAFKA_BOOTSTRAP_SERVERS" ]; then $(PY) -m sitrep.cli broker fetch; fi
 
+# `make run RUN_ARGS="--port-base 19402"` passes options on (sitrep run --help)
+RUN_ARGS ?=
 run: $(STAMP) jars
-	$(PY) -m sitrep.cli run
+	$(PY) -m sitrep.cli run $(RUN_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check services tests bench

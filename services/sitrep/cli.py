@@ -35,9 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # the port each long-running command binds (the API's is its --port), to name it when it is taken
 METRICS_PORT_COMMANDS = ("fetcher", "processor", "storage", "alerter")
-# commands that need the cluster from their first step: reached (or given up on, in 15 s) before the command's own
-# imports and set-up, which take seconds for the processor
-NEEDS_KAFKA = ("replay", "fetcher", "processor", "storage", "alerter", "alerts")
+# the processor needs the cluster from its first step, after seconds of imports (faust): reached, or given up on in
+# 15 s, before those. The other commands check their input first (a missing file is not a Kafka problem) and reach
+# the cluster in kafka_io.
+NEEDS_KAFKA_FIRST = ("processor",)
 EXIT_USER_ERROR = 2
 LIBRARY_LOGGERS_QUIET = ("httpx", "httpcore")  # one line per request drowns everything else
 
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     try:
         configure_logging(args.verbose, args.log_level)
-        if args.command in NEEDS_KAFKA:
+        if args.command in NEEDS_KAFKA_FIRST:
             _reach_kafka()
         rc: int = args._run(args)
         return rc

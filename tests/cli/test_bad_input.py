@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.cli.clitools import SEEDS, closed_port, sitrep, user_env
+from tests.cli.clitools import SEEDS, closed_port, free_port_base, sitrep, user_env
 
 NO_KAFKA = f"127.0.0.1:{closed_port()}"  # never contacted: each case fails before it connects
 
@@ -52,6 +52,12 @@ CASES = [
         {},
         ["cannot connect to PostgreSQL", "{port}"],
     ),
+    (
+        "run-missing-corpus",
+        ["run", "{tmp}/nothere", "--exit", "--port-base", "{base}"],
+        {},
+        ["nothere", "no such file"],
+    ),
     ("log-level-unknown", ["extract", str(SEEDS), "--log-level", "LOUD"], {}, ["LOUD"]),
 ]
 
@@ -63,6 +69,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, extra, words):
         "tmp": str(tmp_path),
         "big": str(_big_record(tmp_path / "big.jsonl")) if "{big}" in args else "",
         "port": port,
+        "base": str(free_port_base()),
     }
     env = user_env(KAFKA_BOOTSTRAP_SERVERS=NO_KAFKA, SITREP_HOME=str(tmp_path / "home"), **extra)
     result = sitrep(*(a.format(**fill) for a in args), env=env)

@@ -126,3 +126,33 @@ def test_a_document_without_a_verdict_fails_the_summary(kafka_bootstrap, topic_p
     assert "ERROR: 1 of 2 replayed documents got no dedup verdict within 8 s: old-1" in result.stderr, result
     assert _summary_value(result.stdout, "dead letters") == "1", result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_sigterm_while_the_services_start_stops_them_too(kafka_bootstrap, topic_prefix, tmp_path):
+    env = _env(kafka_bootstrap, topic_prefix, tmp_path)
+    base = free_port_base()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sitrep.cli", "run", "--port-base", str(base)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    children: list[psutil.Process] = []
+    try:
+        parent = psutil.Process(run.pid)
+        wait_for(lambda: len(parent.children()) >= 3, 60, "the three services started")
+        children = parent.children(recursive=True)
+        sent = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=10) == 128 + signal.SIGTERM  # stopped before its job was done: not a success
+        _gone, alive = psutil.wait_procs(children, timeout=max(0.1, 10 - (time.monotonic() - sent)))
+        assert not alive, [c.cmdline() for c in alive]
+        assert all(port_is_free(base + i) for i in range(4))
+        assert "SIGTERM: stopping the services" in (run.stderr.read() if run.stderr else "")
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for child in children:
+            if child.is_running():
+                child.kill()

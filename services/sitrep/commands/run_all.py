@@ -117,13 +117,13 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, children: Children, stage: list[str]) -> int:
     services, api = _children(args)
     check_ports_free([*services, api])
+    records = list(read_corpus(*args.corpus))  # a bad corpus is an error before anything starts
     if not children.env.get("KAFKA_BOOTSTRAP_SERVERS"):
         print("starting the local Apache Kafka broker (KRaft) ...", flush=True)
         children.env["KAFKA_BOOTSTRAP_SERVERS"] = LocalKafka(state_dir() / "broker").start()
     settings = Settings.from_env(children.env)
     wait_for_kafka(settings)  # one clear line after 15 s, rather than every service failing on its own
     print(f"broker: {settings.bootstrap_servers}", flush=True)
-    records = list(read_corpus(*args.corpus))
     _start_all(children, settings, services, api)
     if not _replay_and_report(settings, records, args, children.ports):
         return 1

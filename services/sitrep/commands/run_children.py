@@ -22,8 +22,12 @@ from sitrep.errors import PortInUse, UserError
 STOP_SECONDS = 8.0  # SIGTERM, then SIGKILL: a stop that hangs must not keep the ports (the test allows 10 s)
 
 
+# Ctrl-C, a supervisor's or container runtime's stop, a closed terminal
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; raised in the main thread so that every `finally` runs."""
+    """A stop signal arrived; raised in the main thread so that every `finally` runs."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -31,18 +35,19 @@ class Interrupted(Exception):
 
 
 def raise_on_stop_signals() -> None:
-    """Turn SIGINT and SIGTERM into Interrupted (by default SIGTERM ends the process before its cleanup runs)."""
+    """Turn the stop signals into Interrupted (by default SIGTERM and SIGHUP end the process before its cleanup
+    runs, and the services it started would be left holding their ports)."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
         raise Interrupted(signum)
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         signal.signal(sig, handler)
 
 
 def ignore_stop_signals() -> None:
     """While stopping the children, a second Ctrl-C must not cut the cleanup short."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
 
 
