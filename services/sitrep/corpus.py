@@ -14,6 +14,7 @@ import orjson
 
 from sitrep import schemas
 from sitrep.deadletter import InvalidMessage
+from sitrep.errors import UserError
 from sitrep.topics import RAW_TOPIC_BY_KIND
 
 MANIFEST = "manifest.jsonl"
@@ -23,7 +24,7 @@ NOT_DOCUMENTS = {MANIFEST, "gold_events.jsonl", "dedup_labels.jsonl"}
 TWEET_FIELDS = ("author", "created_at", "in_reply_to", "quoted_id")
 
 
-class CorpusError(ValueError):
+class CorpusError(UserError, ValueError):
     """A record that cannot be read, with the file and line it came from."""
 
     def __init__(self, path: Path, line: int | None, detail: str) -> None:
@@ -46,7 +47,11 @@ def _check(record: Any, path: Path, line: int | None) -> dict[str, Any]:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as fh:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise CorpusError(path, None, f"cannot read it ({exc.strerror})") from None
+    with fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -97,11 +102,11 @@ def read_folder(folder: Path) -> Iterator[dict[str, Any]]:
 def read_corpus(*paths: Path | str) -> Iterator[dict[str, Any]]:
     """Raw documents from each path: a corpus folder or a JSONL file."""
     for p in map(Path, paths):
+        if not p.exists():
+            raise CorpusError(p, None, "no such file or folder")
         if p.is_dir():
             yield from read_folder(p)
         elif p.suffix == ".jsonl":
             yield from read_jsonl(p)
-        elif not p.exists():
-            raise CorpusError(p, None, "no such file or folder")
         else:
             raise CorpusError(p, None, "expected a folder with a manifest, or a .jsonl file of raw documents")

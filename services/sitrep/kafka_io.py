@@ -5,16 +5,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
 
+from sitrep.errors import KafkaUnreachable
 from sitrep.settings import Settings
 
 log = logging.getLogger(__name__)
+# how long a process tries to reach the cluster when it starts before it gives up with one clear line
+REACH_SECONDS = 15.0
+_reached: set[str] = set()  # bootstrap lists this process has reached: ensure_topics need not probe again
+T = TypeVar("T")
 
 
 class _SecretScrubber(logging.Filter):
@@ -51,6 +56,51 @@ def _scrub_client_logs(settings: Settings) -> None:
             logger.addFilter(_SCRUBBER)
 
 
+@contextlib.contextmanager
+def _quiet_client_logs() -> Iterator[None]:
+    """While probing, kafka-python logs every failed attempt (a dozen WARNING and ERROR lines for one wrong address);
+    the probe's own failure says it in one line. With -v (INFO on the root logger) the attempts stay visible."""
+    kafka_logger = logging.getLogger("kafka")
+    if logging.getLogger().getEffectiveLevel() <= logging.INFO:
+        yield
+        return
+    previous = kafka_logger.level
+    kafka_logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        kafka_logger.setLevel(previous)
+
+
+def _unreachable(settings: Settings, seconds: float) -> KafkaUnreachable:
+    return KafkaUnreachable(
+        f"cannot reach Kafka at {settings.bootstrap_servers} (tried for {seconds:g} s); "
+        "check KAFKA_BOOTSTRAP_SERVERS or run `sitrep broker start`"
+    )
+
+
+def _connect(
+    factory: Callable[..., T], settings: Settings, config: dict[str, Any], seconds: float = REACH_SECONDS
+) -> T:
+    """A kafka-python client, which bootstraps in its constructor: one clear error after ``seconds`` instead of its
+    own 30 s of logged retries and a traceback."""
+    _scrub_client_logs(settings)
+    with _quiet_client_logs():
+        try:
+            client = factory(**config, bootstrap_timeout_ms=int(seconds * 1000))
+        except KafkaTimeoutError:
+            raise _unreachable(settings, seconds) from None
+    _reached.add(settings.bootstrap_servers)
+    return client
+
+
+def wait_for_kafka(settings: Settings, seconds: float = REACH_SECONDS) -> None:
+    """Return once the cluster answers (at once if this process has reached it before); else raise
+    KafkaUnreachable after ``seconds``."""
+    if settings.bootstrap_servers not in _reached:
+        _connect(KafkaAdminClient, settings, {**settings.kafka_common(), "client_id": "sitrep-probe"}, seconds).close()
+
+
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """acks=all + idempotence: a retried send is never written twice; keyed sends keep per-key order."""
     config: dict[str, Any] = {
@@ -65,11 +115,10 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "client_id": "sitrep",
     }
     config.update(overrides)
-    _scrub_client_logs(settings)
-    return KafkaProducer(**config)
+    return _connect(KafkaProducer, settings, config)
 
 
-def make_consumer(settings: Settings, topics: Iterable[str], group_id: str, **overrides: Any) -> KafkaConsumer:
+def make_consumer(settings: Settings, topics: Iterable[str], group_id: str | None, **overrides: Any) -> KafkaConsumer:
     """Manual commits only: a service commits after its sink is durable (at-least-once)."""
     config: dict[str, Any] = {
         **settings.kafka_common(),
@@ -81,9 +130,9 @@ def make_consumer(settings: Settings, topics: Iterable[str], group_id: str, **ov
         "client_id": group_id,
     }
     config.update(overrides)
-    _scrub_client_logs(settings)
-    consumer = KafkaConsumer(**config)
-    consumer.subscribe(list(topics))
+    consumer = _connect(KafkaConsumer, settings, config)
+    if topics := list(topics):  # none: the caller subscribes once it has checked what exists
+        consumer.subscribe(topics)
     return consumer
 
 
@@ -91,7 +140,7 @@ def ensure_topics(settings: Settings, names: Iterable[str], partitions: int | No
     """Create the topics that do not exist yet (replication 1 on a one-broker cluster is the broker's default)."""
     wanted = sorted(set(names))
     parts = partitions or settings.topic_partitions
-    _scrub_client_logs(settings)
+    wait_for_kafka(settings)
     for attempt in range(attempts):
         try:
             admin = KafkaAdminClient(**settings.kafka_common(), client_id="sitrep-admin")

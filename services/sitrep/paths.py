@@ -1,4 +1,5 @@
-"""Where the project's files are: the repo root holds schemas/, seeds/ and deploy/ beside the package."""
+"""Where the project's files are: seeds/ and deploy/ live in the repository beside the package (the schemas and the
+gazetteer are package data, found wherever sitrep is installed)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ def project_root() -> Path:
     env = os.environ.get("SITREP_ROOT")
     if env:
         return Path(env)
-    # services/sitrep/paths.py -> repo root (the package is installed editable)
-    return Path(__file__).resolve().parents[2]
+    # services/sitrep/paths.py -> the checkout (an editable install, or PYTHONPATH=services)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file():
+        return checkout
+    return Path.cwd()  # installed from a wheel (pip install .): the folder the user works in
 
 
 def state_dir() -> Path:

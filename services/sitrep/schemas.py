@@ -1,4 +1,5 @@
-"""The wire contract: one JSON Schema per topic (``schemas/``), checked where a message is consumed.
+"""The wire contract: one JSON Schema per topic (``sitrep/schemas/``, package data), checked where a message is
+consumed.
 
 Two validators read the same files. fastjsonschema compiles each schema to Python (about 50x faster than the
 reference implementation on our records; it speaks draft-07, and our 2020-12 schemas keep to the keywords the two
@@ -18,10 +19,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from sitrep.deadletter import InvalidMessage
-from sitrep.paths import project_root
 from sitrep.topics import Topic
 
-SCHEMA_DIR = project_root() / "schemas"
+# inside the package, so that an installed sitrep (pip install ., the Docker image) has its schemas too
+SCHEMA_DIR = Path(__file__).with_name("schemas")
 
 
 @cache
@@ -47,8 +48,25 @@ def validator(name: str) -> Draft202012Validator:
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 # keywords our schemas may use: the ones draft-07 and 2020-12 give the same meaning
 SHARED_KEYWORDS = {
-    "$schema", "$id", "$ref", "title", "description", "examples", "type", "enum", "const", "properties", "required",
-    "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum",
+    "$schema",
+    "$id",
+    "$ref",
+    "title",
+    "description",
+    "examples",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
     "maximum",
 }
 

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitrep.errors import UserError
 from sitrep.paths import state_dir
 from sitrep.topics import Topic, topic_name
 
 SECRET_ENV = ("KAFKA_SASL_PASSWORD", "KAFKA_SSL_KEY_PASSWORD")
 
 
-class ConfigError(RuntimeError):
-    pass
+class ConfigError(UserError, RuntimeError):
+    """A setting with a value it cannot have, named with the variable that holds it."""
 
 
-def _number(env: dict[str, str], name: str, default: float, kind: type[float] = float) -> float:
+def _number(env: dict[str, str], name: str, default: float, kind: type[float], low: float, high: float) -> float:
     raw = env.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
+    what = "an integer" if kind is int else "a number"
     try:
-        return kind(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}") from exc
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be {what} from {low:g} to {high:g}, got {raw!r}") from None
+    if not (low <= value <= high) or (kind is float and not math.isfinite(value)):
+        raise ConfigError(f"{name} must be {what} from {low:g} to {high:g}, got {raw!r}")
+    return value
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    return int(_number(env, name, default, int))
+def _int(env: dict[str, str], name: str, default: int, low: int = 0, high: int = 2**31 - 1) -> int:
+    return int(_number(env, name, default, int, low, high))
 
 
-def _float(env: dict[str, str], name: str, default: float) -> float:
-    return _number(env, name, default, float)
+def _float(env: dict[str, str], name: str, default: float, low: float = 0.0, high: float = 1e9) -> float:
+    return _number(env, name, default, float, low, high)
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,12 @@ class Settings:
             bootstrap_servers=resolve_bootstrap(env),
             topic_prefix=env.get("SITREP_TOPIC_PREFIX", ""),
             metrics_host=env.get("SITREP_METRICS_HOST", "127.0.0.1"),
-            metrics_port=_int(env, "SITREP_METRICS_PORT", 0),
+            metrics_port=_int(env, "SITREP_METRICS_PORT", 0, high=65535),
             database_url=env.get("SITREP_DATABASE_URL", f"sqlite:///{state_dir() / 'sitrep.db'}"),
-            max_text_chars=_int(env, "SITREP_MAX_TEXT_CHARS", 2_000_000),
-            dlq_limit=_int(env, "SITREP_DLQ_LIMIT", 1000),
+            max_text_chars=_int(env, "SITREP_MAX_TEXT_CHARS", 2_000_000, low=1),
+            dlq_limit=_int(env, "SITREP_DLQ_LIMIT", 1000, low=1),
             dedup_retention_days=_float(env, "SITREP_DEDUP_RETENTION_DAYS", 30.0),
-            topic_partitions=_int(env, "SITREP_TOPIC_PARTITIONS", 1),
+            topic_partitions=_int(env, "SITREP_TOPIC_PARTITIONS", 1, low=1, high=10_000),
             security=_security(env),
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from sitrep.alerter.subscriptions import NAME
+from sitrep.errors import UserError
 from sitrep.kafka_io import make_consumer
 from sitrep.settings import Settings
 from sitrep.topics import alert_topic
@@ -29,8 +30,10 @@ def summary(alert: dict[str, Any]) -> str:
     matched = alert.get("matched") or {}
     why = ", ".join(f"{k}={_short(v)}" for k, v in matched.items() if k != "fatalities")
     reason = alert.get("reason", "new")
-    return (f"{e.get('event_date', '?')}  {e.get('sub_event_type', '?')}  {where}  {actors}  {dead}  "
-            f"[{alert.get('event_id')} v{alert.get('version')} {reason}{'; ' + why if why else ''}]")
+    return (
+        f"{e.get('event_date', '?')}  {e.get('sub_event_type', '?')}  {where}  {actors}  {dead}  "
+        f"[{alert.get('event_id')} v{alert.get('version')} {reason}{'; ' + why if why else ''}]"
+    )
 
 
 def _short(value: Any) -> str:
@@ -48,15 +51,43 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--idle-timeout", type=float, default=0.0, help="stop after this many seconds without an alert")
 
 
+def known_subscriptions(topics: set[str], prefix: str) -> list[str]:
+    """Subscription names that have an alert topic on the cluster (the alerter creates one per subscription)."""
+    head = alert_topic("", prefix)
+    return sorted(t.removeprefix(head) for t in topics if t.startswith(head) and not t.endswith(".deadletter"))
+
+
+def _check_exists(topics: set[str], topic: str, name: str, prefix: str) -> None:
+    if topic in topics:
+        return
+    known = known_subscriptions(topics, prefix)
+    listed = ", ".join(known) if known else "none yet (has `sitrep alerter` run?)"
+    raise UserError(f"no subscription {name!r} on this cluster (no topic {topic}); subscriptions: {listed}")
+
+
 def run(args: argparse.Namespace) -> int:
     if not NAME.match(args.name):
-        print(f"sitrep alerts: {args.name!r} is not a subscription name", file=sys.stderr)
-        return 2
+        raise UserError(f"{args.name!r} is not a subscription name")
     settings = Settings.from_env()
     topic = alert_topic(args.name, settings.topic_prefix)
     # no group: a terminal follower must not take partitions from, or commit offsets for, anyone else
-    consumer = make_consumer(settings, [topic], group_id=None, client_id="sitrep-alerts-tail",  # type: ignore[arg-type]
-                             auto_offset_reset="earliest" if args.from_beginning else "latest")
+    consumer = make_consumer(
+        settings,
+        [],
+        group_id=None,
+        client_id="sitrep-alerts-tail",
+        auto_offset_reset="earliest" if args.from_beginning else "latest",
+    )
+    try:
+        _check_exists(consumer.topics(), topic, args.name, settings.topic_prefix)
+    except UserError:
+        consumer.close()
+        raise
+    consumer.subscribe([topic])
+    return _follow(consumer, args)
+
+
+def _follow(consumer: Any, args: argparse.Namespace) -> int:
     seen, last = 0, time.monotonic()
     try:
         while True:

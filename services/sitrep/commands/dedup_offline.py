@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
                 out.write(orjson.dumps(verdict) + b"\n")
     except CorpusError as exc:
         print(f"sitrep dedup: {exc}", file=sys.stderr)
-        return 1
+        return 2
     out.flush()
     return 0

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         events = extract_corpus(args.paths)
     except CorpusError as exc:
         print(f"sitrep extract: {exc}", file=sys.stderr)
-        return 1
+        return 2
     out = sys.stdout.buffer
     for event in events:
         out.write(orjson.dumps(event) + b"\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from sitrep.storage.backends import default_database_url, open_store
 from sitrep.storage.formats import FORMATS, render
@@ -15,8 +16,8 @@ from sitrep.storage.query import DEFAULT_LIMIT, parse_query
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--database-url", default=None, help="default $SITREP_DATABASE_URL or sqlite:///.sitrep/sitrep.db")
-    p.add_argument("--since", help="event_date on or after YYYY-MM-DD")
-    p.add_argument("--until", help="event_date on or before YYYY-MM-DD")
+    p.add_argument("--since", type=calendar_date, help="event_date on or after YYYY-MM-DD")
+    p.add_argument("--until", type=calendar_date, help="event_date on or before YYYY-MM-DD")
     p.add_argument("--sub-event-type", action="append", default=[], help="repeatable: any of these sub-event types")
     p.add_argument("--actor", action="append", default=[], help="repeatable: text in actor1 or actor2 (any case)")
     p.add_argument("--country", action="append", default=[], help="repeatable (or comma-separated)")
@@ -31,11 +32,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
 
 
+def calendar_date(value: str) -> str:
+    """A real day of the calendar (2020-13-45 has the shape of a date but is none)."""
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from None
+    return value
+
+
 def params_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
     """The CLI's options as API query parameters, so both go through parse_query."""
-    single = {"since": args.since, "until": args.until, "place": args.place, "bbox": args.bbox, "near": args.near,
-              "radius_km": args.radius_km, "min_fatalities": args.min_fatalities, "limit": args.limit}
-    single["min_independent_sources"] = args.min_independent_sources
+    single = {
+        "since": args.since,
+        "until": args.until,
+        "place": args.place,
+        "bbox": args.bbox,
+        "near": args.near,
+        "radius_km": args.radius_km,
+        "min_fatalities": args.min_fatalities,
+        "limit": args.limit,
+        "min_independent_sources": args.min_independent_sources,
+    }
     params = {k: [v] for k, v in single.items() if v is not None}
     for key, values in (("sub_event_type", args.sub_event_type), ("actor", args.actor), ("country", args.country)):
         if values:
@@ -54,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(url, read_only=True)
     except FileNotFoundError as exc:
         print(f"sitrep events: {exc} (has `sitrep storage` run?)", file=sys.stderr)
-        return 1
+        return 2
     try:
         sys.stdout.write(render(store.query_events(query), args.format))
     finally:
