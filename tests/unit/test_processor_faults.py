@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 import pytest
 
+from sitrep import schemas
 from sitrep.processor.runner import Faults, MemoryRunner, publish_raw
-from sitrep.topics import Topic
+from sitrep.topics import InternalTopic, Topic
 from tests.docgen import generate_corpus
 
 TIMESTAMPS = ("updated_at", "decided_at")
@@ -138,3 +139,14 @@ def test_more_partitions_give_the_same_verdicts_and_documents(corpus, clean):
         runner, _ = run(corpus, partitions=partitions, seed=seed, crash_at={50, 400})
         got = stored(runner)
         assert got.verdicts == want.verdicts and got.documents == want.documents
+
+
+def test_every_internal_message_keeps_to_its_topics_schema(corpus):
+    runner, _ = run(corpus)
+    runner.tick()
+    runner.run()
+    for topic in InternalTopic:
+        records = [r for r in runner.records(topic) if r["type"] != "tick"]
+        assert records, topic
+        for record in records:
+            schemas.check(topic.schema_name, record)

@@ -168,7 +168,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
     setup_prometheus_sensors(app, name_prefix="sitrep_faust")
     install_flush_barrier(app)
     shell = Shell(app, settings)
-    stages = wiring(settings.topic_partitions, settings.max_text_chars, settings.dedup_retention_days * 86400.0)
+    stages = wiring(settings.max_text_chars, settings.dedup_retention_days * 86400.0)
     for stage in stages:
         for name in stage.tables:
             shell.table(name).on_recover(_reset(stage))

@@ -4,12 +4,17 @@ The same objects run under faust (app.py) and in one process (runner.py: `sitrep
 `sitrep eval` and the tests). A stage knows nothing of its runtime: it reads and writes the tables it names (given
 as mappings) and returns what to send. Path of a document:
 
-  raw.articles, raw.tweets --Ingest--> accept, clean -> processor.verdict (the envelope, keyed by id) and
-      processor.lsh (one request per partition that owns some of its band keys or anchors)
-  processor.lsh --Lsh--> bucket-mates and quote links from the sketches stored on this partition -> a reply
-  processor.verdict --Verdict--> once every reply is in: the verdict on `duplicates`; a unique or quoted document
-      on `documents` and its candidate events on processor.merge (keyed by sub_event_type|country)
+  raw.articles, raw.tweets --Ingest--> accept (else a dead letter), clean, sketch -> processor.dedup, partition 0
+  processor.dedup --Dedup--> judged against every stored sketch: the verdict on `duplicates`; a unique or quoted
+      document on processor.extract (keyed by id)
+  processor.extract --Extract--> the document on `documents`, its candidate events on processor.merge (keyed by
+      sub_event_type|country)
   processor.merge --Merge--> new or changed event versions on `events`
+
+Why dedup on one partition: near-duplicate candidates must meet, so split LSH state sends each document to every
+partition that owns one of its ~32 band keys and ~200 anchors (with 12 partitions: all 12, each storing the sketch);
+Kafka writes per document grew with the partition count. Judging a document costs ~0.3 ms, extracting it ~4 ms:
+the work that needs spreading is extraction, which is keyed by document id (README: the topology, measured).
 """
 
 from __future__ import annotations
@@ -24,15 +29,15 @@ import orjson
 
 from sitrep.cleaning import clean_document
 from sitrep.deadletter import InvalidMessage
+from sitrep.dedup import make_sketch
 from sitrep.extraction import extract_events
 from sitrep.processor import stages
 from sitrep.processor.intake import accept_raw
-from sitrep.processor.messages import Candidates, DocEnvelope, LshReply, LshRequest
+from sitrep.processor.messages import Candidates, DedupRequest, ExtractRequest
 from sitrep.processor.state import BatchState, Overlay
 from sitrep.topics import InternalTopic, Topic
 
 Clock = Callable[[], float]
-STALE_PENDING_SECONDS = 3600.0  # a document still missing replies after this lost them (a partition's data was lost)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,6 @@ def decode_internal(message: Inbound) -> dict[str, Any]:
 
 @dataclass
 class Ingest:
-    partitions: int
     max_text_chars: int
     clock: Clock = time.time
     name: str = "ingest"
@@ -99,9 +103,10 @@ class Ingest:
             now = self.clock()
             doc["received_at"] = iso(now)
             origin = f"{message.topic}:{message.partition}:{message.offset}/{doc['id']}"
-            envelope, requests = stages.fan_out(doc, self.partitions, now, origin)
-            emits.append(Emit(InternalTopic.VERDICT, doc["id"], envelope))
-            emits.extend(Emit(InternalTopic.LSH, doc["id"], r, p) for p, r in requests.items())
+            sketch = stages.encode_sketch(make_sketch(doc, stages.PARAMS))  # here: spread over the raw partitions
+            request = DedupRequest(type="dedup", doc_id=doc["id"], doc=doc, sketch=sketch, received_at=now,
+                                   origin=origin)
+            emits.append(Emit(InternalTopic.DEDUP, doc["id"], request, stages.DEDUP_PARTITION))
         return emits
 
     def reset(self) -> None:
@@ -110,7 +115,7 @@ class Ingest:
 
 @dataclass
 class PartitionIndex:
-    """Band buckets and quote anchors of one LSH partition: derived from its stored sketches, kept in memory."""
+    """Band buckets and quote anchors of the dedup partition: derived from its stored sketches, kept in memory."""
 
     bands: dict[str, Any] = field(default_factory=dict)
     tweets: dict[Any, Any] = field(default_factory=dict)
@@ -118,86 +123,62 @@ class PartitionIndex:
 
 
 @dataclass
-class Lsh:
-    partitions: int
+class Dedup:
     retention_s: float
     clock: Clock = time.time
-    name: str = "lsh"
-    inputs: tuple[Topic | InternalTopic, ...] = (InternalTopic.LSH,)
-    tables: tuple[str, ...] = ("lsh-sketches",)
+    name: str = "dedup"
+    inputs: tuple[Topic | InternalTopic, ...] = (InternalTopic.DEDUP,)
+    tables: tuple[str, ...] = ("dedup-sketches",)
     indexes: dict[int, PartitionIndex] = field(default_factory=dict)
 
     def index(self, partition: int, sketches: Overlay) -> PartitionIndex:
         index = self.indexes.get(partition)
         if index is None:
             index = self.indexes[partition] = PartitionIndex()
-            stages.index_partition(
-                sketches.items(), partition, self.partitions, index.bands, index.tweets, index.articles
-            )
+            stages.index_partition(sketches.items(), partition, 1, index.bands, index.tweets, index.articles)
         return index
 
     def handle(self, message: Inbound, state: BatchState) -> list[Emit]:
         value = decode_internal(message)
-        sketches = state["lsh-sketches"]
+        sketches = state["dedup-sketches"]
         index = self.index(message.partition, sketches)
         if value["type"] == "tick":
             for key in stages.expired(sketches, message.partition, self.clock() - self.retention_s):
-                stages.forget_sketch(
-                    key, message.partition, self.partitions, sketches, index.bands, index.tweets, index.articles
-                )
+                stages.forget_sketch(key, message.partition, 1, sketches, index.bands, index.tweets, index.articles)
             return []
-        reply = stages.visit_partition(
-            cast(LshRequest, value),
-            message.partition,
-            sketches,
-            index.bands,
-            index.tweets,
-            index.articles,
-        )
-        return [] if reply is None else [Emit(InternalTopic.VERDICT, reply["doc_id"], reply)]
+        if message.partition != stages.DEDUP_PARTITION:
+            raise InvalidMessage("wrong_partition", f"dedup requests belong on partition {stages.DEDUP_PARTITION}")
+        request = cast(DedupRequest, value)
+        verdict = stages.dedup_step(request, sketches, index.bands, index.tweets, index.articles)
+        if verdict is None:
+            return []
+        emits = [Emit(Topic.DUPLICATES, request["doc_id"], verdict)]
+        doc = stages.forwarded(request, verdict)
+        if doc is not None:
+            extract = ExtractRequest(type="extract", doc_id=request["doc_id"], doc=doc, origin=request["origin"])
+            emits.append(Emit(InternalTopic.EXTRACT, request["doc_id"], extract))
+        return emits
 
     def reset(self) -> None:
         self.indexes.clear()
 
 
 @dataclass
-class Verdict:
-    retention_s: float
-    clock: Clock = time.time
+class Extract:
+    """Stateless, keyed by document id: the expensive stage, spread over every partition."""
+
     extract: Callable[[dict[str, Any]], list[dict[str, Any]]] = extract_events
-    name: str = "verdict"
-    inputs: tuple[Topic | InternalTopic, ...] = (InternalTopic.VERDICT,)
-    tables: tuple[str, ...] = ("verdict-pending", "verdict-done")
+    name: str = "extract"
+    inputs: tuple[Topic | InternalTopic, ...] = (InternalTopic.EXTRACT,)
+    tables: tuple[str, ...] = ()
 
     def handle(self, message: Inbound, state: BatchState) -> list[Emit]:
-        value = decode_internal(message)
-        pending, done = state["verdict-pending"], state["verdict-done"]
-        now = self.clock()
-        if value["type"] == "tick":
-            for key in stages.expired(done, message.partition, now - self.retention_s):
-                del done[key]
-            for key in stages.expired(pending, message.partition, now - STALE_PENDING_SECONDS):
-                del pending[key]
-            return []
-        doc_id = value["doc_id"]
-        step = stages.verdict_step(
-            cast(DocEnvelope | LshReply, value), pending.get(doc_id), done.get(doc_id), now, message.partition
-        )
-        if step.pending is not None:
-            pending[doc_id] = step.pending
-        elif doc_id in pending:
-            del pending[doc_id]
-        if step.done is not None:
-            done[doc_id] = step.done
-        emits: list[Emit] = []
-        if step.verdict is not None:
-            emits.append(Emit(Topic.DUPLICATES, doc_id, step.verdict))
-        if step.forwarded is not None:
-            emits.append(Emit(Topic.DOCUMENTS, doc_id, step.forwarded))
-            origin = value["origin"]
-            for key, group in stages.group_by_merge_key(self.extract(step.forwarded)).items():
-                candidates = Candidates(type="candidates", doc_id=doc_id, origin=origin, candidates=group)
-                emits.append(Emit(InternalTopic.MERGE, key, candidates))
+        request = cast(ExtractRequest, decode_internal(message))
+        doc_id, doc = request["doc_id"], request["doc"]
+        emits = [Emit(Topic.DOCUMENTS, doc_id, doc)]
+        for key, group in stages.group_by_merge_key(self.extract(doc)).items():
+            candidates = Candidates(type="candidates", doc_id=doc_id, origin=request["origin"], candidates=group)
+            emits.append(Emit(InternalTopic.MERGE, key, candidates))
         return emits
 
     def reset(self) -> None:
@@ -227,14 +208,9 @@ class Merge:
         return None
 
 
-def wiring(partitions: int, max_text_chars: int, retention_s: float, clock: Clock = time.time) -> list[Stage]:
+def wiring(max_text_chars: int, retention_s: float, clock: Clock = time.time) -> list[Stage]:
     """Every stage of the processor, in the order a document meets them."""
-    return [
-        Ingest(partitions, max_text_chars, clock),
-        Lsh(partitions, retention_s, clock),
-        Verdict(retention_s, clock),
-        Merge(retention_s, clock),
-    ]
+    return [Ingest(max_text_chars, clock), Dedup(retention_s, clock), Extract(), Merge(retention_s, clock)]
 
 
-TICKED = (InternalTopic.LSH, InternalTopic.VERDICT, InternalTopic.MERGE)  # topics whose stages keep retention
+TICKED = (InternalTopic.DEDUP, InternalTopic.MERGE)  # topics whose stages keep retention

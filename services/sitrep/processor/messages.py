@@ -8,11 +8,33 @@ The JSON schemas in schemas/processor.*.schema.json describe the same shapes for
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class DedupRequest(TypedDict):
+    """processor.dedup (always partition 0): a clean document and its sketch, to be judged against every sketch."""
+
+    type: Literal["dedup"]
+    doc_id: str
+    doc: dict[str, Any]
+    sketch: str  # base64 of dedup.sketch_to_bytes
+    received_at: float
+    origin: str
+
+
+class ExtractRequest(TypedDict):
+    """processor.extract (keyed by doc id): a unique or quoted document, to extract its events."""
+
+    type: Literal["extract"]
+    doc_id: str
+    doc: dict[str, Any]
+    origin: str
 
 
 class LshRequest(TypedDict):
-    """processor.lsh: what one home partition must look up and remember about a document."""
+    """What one partition of LSH state must look up and remember about a document (stages.visit_partition). With
+    the state on one partition this is one request per document, built where it is used; the shape also serves
+    state split by band key over several partitions (stages.fan_out)."""
 
     type: Literal["lsh"]
     doc_id: str
@@ -27,7 +49,7 @@ class LshRequest(TypedDict):
 
 
 class LshReply(TypedDict):
-    """processor.verdict: what one partition knows about a document."""
+    """What one partition of LSH state knows about a document."""
 
     type: Literal["reply"]
     doc_id: str
@@ -40,7 +62,7 @@ class LshReply(TypedDict):
 
 
 class DocEnvelope(TypedDict):
-    """processor.verdict: the document itself, waiting for its replies."""
+    """The document, for combining the replies of several LSH partitions (stages.fan_out)."""
 
     type: Literal["doc"]
     doc_id: str
@@ -66,30 +88,14 @@ class Tick(TypedDict):
 
 
 class SketchEntry(TypedDict):
-    """lsh-sketches[partition|doc_id]: the sketch a partition keeps (buckets and anchors are indexes over it)."""
+    """dedup-sketches[partition|doc_id]: the sketch kept for a document (buckets and anchors are in-memory indexes
+    over these), the raw message it was judged for and the verdict it got."""
 
     sketch: str
     received_at: float
     partition: int
     origin: str
-
-
-class PendingEntry(TypedDict, total=False):
-    """verdict-pending[doc_id]: the envelope and the replies so far."""
-
-    envelope: DocEnvelope
-    replies: dict[str, LshReply]  # part|origin -> reply
-    received_at: float
-    partition: int
-
-
-class DoneEntry(TypedDict):
-    """verdict-done[doc_id]: the verdict given to the document's latest raw message."""
-
-    origin: str
-    verdict: dict[str, Any]
-    received_at: float
-    partition: int
+    verdict: NotRequired[dict[str, Any]]
 
 
 class MergeBlock(TypedDict):

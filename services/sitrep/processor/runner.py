@@ -28,7 +28,7 @@ from typing import Any, Literal
 import orjson
 
 from sitrep.deadletter import InvalidMessage, dead_letter
-from sitrep.processor.flow import Clock, Emit, Inbound, Stage, wiring
+from sitrep.processor.flow import TICKED, Clock, Emit, Inbound, Stage, wiring
 from sitrep.processor.state import BatchState, Write, apply_to_dicts
 from sitrep.settings import Settings
 from sitrep.topics import InternalTopic, Topic
@@ -88,7 +88,7 @@ class MemoryRunner:
         self.order = order
         self.rng = random.Random(seed) if seed is not None else None
         self.make_stages: Callable[[], list[Stage]] = lambda: wiring(
-            partitions, settings.max_text_chars, settings.dedup_retention_days * 86400.0, clock
+            settings.max_text_chars, settings.dedup_retention_days * 86400.0, clock
         )
         self.log: dict[str, list[list[Record]]] = {}
         self.durable: dict[str, dict[str, dict[str, Any]]] = {}  # stage -> table -> key -> value (changelog)
@@ -174,7 +174,7 @@ class MemoryRunner:
 
     def tick(self) -> None:
         """What the faust timer does: ask every partition of every stateful stage to apply retention."""
-        for topic in (InternalTopic.LSH, InternalTopic.VERDICT, InternalTopic.MERGE):
+        for topic in TICKED:
             for p in range(self.partitions):
                 self.publish(topic, "tick", b'{"type":"tick"}', p)
 

@@ -19,16 +19,16 @@ from __future__ import annotations
 import base64
 import zlib
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from typing import Any
 
 from sitrep.dedup import DedupParams, Match, Sketch, decide, make_sketch, sketch_from_bytes, sketch_to_bytes
 from sitrep.dedup.quotes import link_score, quotable
 from sitrep.dedup.verdict import match_bucket, verdict_record
 from sitrep.extraction import blocking_keys, merge
-from sitrep.processor.messages import DocEnvelope, DoneEntry, LshReply, LshRequest, PendingEntry, SketchEntry
+from sitrep.processor.messages import DedupRequest, DocEnvelope, LshReply, LshRequest, SketchEntry
 
 PARAMS = DedupParams()
+DEDUP_PARTITION = 0  # every sketch lives on one partition of processor.dedup (README: the topology, measured)
 
 
 def partition_of_int(value: int, partitions: int) -> int:
@@ -51,11 +51,20 @@ def decode_sketch(text: str) -> Sketch:
 def fan_out(
     doc: dict[str, Any], partitions: int, received_at: float, origin: str = "", params: DedupParams = PARAMS
 ) -> tuple[DocEnvelope, dict[int, LshRequest]]:
-    """The document's envelope for the verdict stage and one LSH request per partition it touches. ``origin`` names
-    the raw message (topic:partition:offset/doc_id), so a stage can tell a duplicate of it from a replay of the
-    text."""
+    """The document's envelope and one LSH request per partition it touches, for LSH state split over
+    ``partitions`` partitions by band key and anchor. ``origin`` names the raw message
+    (topic:partition:offset/doc_id), so a stage can tell a duplicate of it from a replay of the text."""
     sketch = make_sketch(doc, params)
     encoded = encode_sketch(sketch)
+    requests = requests_for(sketch, encoded, partitions, received_at, origin, params)
+    parts = len(requests)
+    envelope = DocEnvelope(type="doc", doc_id=sketch.doc_id, doc=doc, sketch=encoded, parts=parts, origin=origin)
+    return envelope, requests
+
+
+def requests_for(
+    sketch: Sketch, encoded: str, partitions: int, received_at: float, origin: str, params: DedupParams = PARAMS
+) -> dict[int, LshRequest]:
     per: dict[int, dict[str, list[Any]]] = {}
 
     def slot(p: int) -> dict[str, list[Any]]:
@@ -71,7 +80,7 @@ def fan_out(
             slot(partition_of_int(shingle, partitions))["lookups"].append(shingle)
     if not per:  # an empty text still needs one answer, to be called unique or a replay
         slot(partition_of_str(sketch.doc_id, partitions))
-    requests = {
+    return {
         p: LshRequest(
             type="lsh",
             doc_id=sketch.doc_id,
@@ -86,8 +95,6 @@ def fan_out(
         )
         for p, keys in per.items()
     }
-    envelope = DocEnvelope(type="doc", doc_id=sketch.doc_id, doc=doc, sketch=encoded, parts=len(per), origin=origin)
-    return envelope, requests
 
 
 def visit_partition(
@@ -216,7 +223,9 @@ def _k(anchor: int) -> str:
     return str(anchor)
 
 
-def combine_verdict(envelope: DocEnvelope, replies: Iterable[LshReply], params: DedupParams = PARAMS) -> dict[str, Any]:
+def combine_verdict(
+    envelope: DocEnvelope | DedupRequest, replies: Iterable[LshReply], params: DedupParams = PARAMS
+) -> dict[str, Any]:
     """The verdict from every partition's answer; independent of the order the answers came in."""
     sketch = decode_sketch(envelope["sketch"])
     replies = list(replies)
@@ -231,51 +240,30 @@ def combine_verdict(envelope: DocEnvelope, replies: Iterable[LshReply], params: 
     return verdict
 
 
-@dataclass(frozen=True)
-class VerdictStep:
-    """What one message at the verdict stage changes: the pending entry (None: delete it), the done entry to store
-    (None: leave it), the verdict and the document to send (None: nothing)."""
-
-    pending: PendingEntry | None
-    done: DoneEntry | None = None
-    verdict: dict[str, Any] | None = None
-    forwarded: dict[str, Any] | None = None
-
-
-def verdict_step(
-    msg: DocEnvelope | LshReply,
-    pending: PendingEntry | None,
-    done: DoneEntry | None,
-    now: float,
-    partition: int = 0,
+def dedup_step(
+    request: DedupRequest,
+    sketches: MutableMapping[str, Any],
+    bands: MutableMapping[str, Any],
+    tweet_anchors: MutableMapping[int | str, Any],
+    article_anchors: MutableMapping[int | str, Any],
     params: DedupParams = PARAMS,
-) -> VerdictStep:
-    """One message (the document's envelope, or a partition's answer) at the verdict stage.
-
-    ``done`` remembers the verdict given to a raw message (its origin). A message of that origin again is a duplicate
-    of work whose sends were acknowledged before ``done`` was written: nothing to do."""
-    origin = msg["origin"]
-    if done is not None and done["origin"] == origin:
-        return VerdictStep(pending)
-    entry: PendingEntry = {"replies": {}, **(pending or {})}  # type: ignore[typeddict-item]
-    if msg["type"] == "doc":
-        entry["envelope"] = msg
-    else:
-        entry["replies"] = {**entry["replies"], f"{msg['part']}|{origin}": msg}
-    entry["received_at"], entry["partition"] = now, partition
-    envelope = entry.get("envelope")
-    if envelope is None:
-        return VerdictStep(entry)
-    answers = [r for r in entry["replies"].values() if r["origin"] == envelope["origin"]]
-    if len(answers) < envelope["parts"]:
-        return VerdictStep(entry)
-    verdict = combine_verdict(envelope, answers, params)
-    if done is not None and _is_replay(verdict) and _is_copy(done["verdict"]):
-        # a copy published again stays a copy of its original: forwarding it would add the copy's evidence and
-        # source to events it never earned
-        verdict = {**done["verdict"], "decided_at": verdict["decided_at"]}
-    finished = DoneEntry(origin=envelope["origin"], verdict=verdict, received_at=now, partition=partition)
-    return VerdictStep(None, finished, verdict, _forwarded(envelope, verdict))
+) -> dict[str, Any] | None:
+    """The verdict for one document on the dedup partition, which holds every sketch (so one request, one answer);
+    None for a request of an origin already judged (its outputs were acknowledged before its sketch was stored).
+    The verdict is kept with the sketch: a copy published again stays a copy of its original."""
+    key = sketch_key(DEDUP_PARTITION, request["doc_id"])
+    prior = sketches.get(key)
+    sketch = decode_sketch(request["sketch"])
+    [lsh] = requests_for(sketch, request["sketch"], 1, request["received_at"], request["origin"], params).values()
+    reply = visit_partition(lsh, DEDUP_PARTITION, sketches, bands, tweet_anchors, article_anchors, params)
+    if reply is None:
+        return None
+    verdict = combine_verdict(request, [reply], params)
+    if prior is not None and _is_replay(verdict) and _is_copy(prior.get("verdict") or {}):
+        # forwarding a copy published again would add the copy's evidence and source to events it never earned
+        verdict = {**prior["verdict"], "decided_at": verdict["decided_at"]}
+    sketches[key] = {**sketches[key], "verdict": verdict}
+    return verdict
 
 
 def _is_replay(verdict: Mapping[str, Any]) -> bool:
@@ -283,10 +271,11 @@ def _is_replay(verdict: Mapping[str, Any]) -> bool:
 
 
 def _is_copy(verdict: Mapping[str, Any]) -> bool:
-    return verdict["verdict"] in ("exact", "near") and verdict["duplicate_of"] != verdict["doc_id"]
+    return verdict.get("verdict") in ("exact", "near") and verdict["duplicate_of"] != verdict["doc_id"]
 
 
-def _forwarded(envelope: DocEnvelope, verdict: dict[str, Any]) -> dict[str, Any] | None:
+def forwarded(envelope: DocEnvelope | DedupRequest, verdict: dict[str, Any]) -> dict[str, Any] | None:
+    """The document as it goes on to extraction and storage (with the tweets it quotes), or None."""
     if not forward(verdict):
         return None
     doc = dict(envelope["doc"])
