@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import orjson
+
 from sitrep.dedup import make_sketch
 from sitrep.processor import stages
 from sitrep.processor.messages import DedupRequest
@@ -96,3 +98,33 @@ def test_lsh_state_split_over_partitions_gives_the_verdict_of_one_partition():
             want["duplicate_of"],
             want["similarity"],
         )
+
+
+def test_merge_receipt_makes_candidates_delivered_again_a_no_op():
+    """Merging is not idempotent: candidates merged again after later reports changed their event may pick another
+    host. The receipt the merge stage writes with a message's blocks recognises the message."""
+    from sitrep.processor.flow import Inbound, Merge
+    from sitrep.processor.runner import MemoryRunner, publish_raw
+    from sitrep.processor.state import BatchState, apply_to_dicts
+    from sitrep.topics import InternalTopic
+    from tests.docgen import generate_corpus
+
+    runner = MemoryRunner(1, clock=lambda: 1.7e9)
+    publish_raw(runner, [r for r in generate_corpus(60, 11) if r["kind"] == "article"])
+    runner.run()
+    messages = runner.records(InternalTopic.MERGE)
+    assert len(messages) > 5
+    merge = Merge(retention_s=1e9, clock=lambda: 1.7e9)
+    tables: dict = {"merge-blocks": {}}
+
+    def deliver(value: dict, offset: int) -> list:
+        state = BatchState(tables)
+        message = Inbound("processor.merge", 0, offset, b"k", orjson.dumps(value))
+        emits = merge.handle(message, state.at_partition(0))
+        apply_to_dicts(tables, state.writes())
+        return emits
+
+    made = [deliver(m, i) for i, m in enumerate(messages)]
+    assert sum(map(len, made)) > 5
+    for i, m in enumerate(messages):  # every message again, after all the later ones: nothing new
+        assert deliver(m, len(messages) + i) == []

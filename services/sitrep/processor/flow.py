@@ -104,8 +104,9 @@ class Ingest:
             doc["received_at"] = iso(now)
             origin = f"{message.topic}:{message.partition}:{message.offset}/{doc['id']}"
             sketch = stages.encode_sketch(make_sketch(doc, stages.PARAMS))  # here: spread over the raw partitions
-            request = DedupRequest(type="dedup", doc_id=doc["id"], doc=doc, sketch=sketch, received_at=now,
-                                   origin=origin)
+            request = DedupRequest(
+                type="dedup", doc_id=doc["id"], doc=doc, sketch=sketch, received_at=now, origin=origin
+            )
             emits.append(Emit(InternalTopic.DEDUP, doc["id"], request, stages.DEDUP_PARTITION))
         return emits
 
@@ -201,7 +202,12 @@ class Merge:
             for key in stages.expired(blocks, message.partition, now - self.retention_s):
                 del blocks[key]
             return []
+        receipt = stages.receipt_key(value["candidates"], value["origin"])
+        if receipt in blocks:  # merged before: its events were acknowledged before its blocks were written
+            return []
         versions = stages.merge_candidates(value["candidates"], blocks, iso(now), now, message.partition)
+        # written last: a changelog prefix holding the receipt holds every block this message wrote
+        blocks[receipt] = {"received_at": now, "partition": message.partition}
         return [Emit(Topic.EVENTS, v["event_id"], v) for v in versions]
 
     def reset(self) -> None:

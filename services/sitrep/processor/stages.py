@@ -304,6 +304,14 @@ def group_by_merge_key(candidates: Iterable[dict[str, Any]]) -> dict[str, list[d
     return groups
 
 
+def receipt_key(candidates: list[dict[str, Any]], origin: str) -> str:
+    """The merge-blocks key that says "this document's candidates of this merge key were merged". Merging is not
+    idempotent (a candidate merged again after later reports changed its event can pick another host), so a
+    candidates message delivered again (an upstream replay, or a redelivery after a crash) must be recognised."""
+    key = merge_key(candidates[0]) if candidates else ""
+    return f"merged|{key}|{origin}"
+
+
 def merge_candidates(
     candidates: list[dict[str, Any]], blocks: MutableMapping[str, Any], now: str, received_at: float, partition: int = 0
 ) -> list[dict[str, Any]]:

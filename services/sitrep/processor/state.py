@@ -24,41 +24,55 @@ class Write:
 
 
 class Overlay(MutableMapping[str, Any]):
-    """One table seen through a batch's pending writes."""
+    """One table seen through a batch's pending writes.
+
+    The writes are kept per message, in message order (a key written twice by one message counts once): applied in
+    that order, any prefix of them that reached the changelog before a crash is the state after some whole
+    messages plus part of the next one. Collapsing a batch's writes by key would let a later message's value for
+    one key reach the changelog while an earlier message's other key did not: a state no run ever had."""
 
     def __init__(self, name: str, base: Mapping[str, Any]) -> None:
         self.name = name
         self.base = base
         self.partition = 0
-        self._writes: dict[str, tuple[int, Any]] = {}
+        self._latest: dict[str, Any] = {}
+        self._messages: list[dict[str, tuple[int, Any]]] = [{}]
+
+    def begin_message(self, partition: int) -> None:
+        self.partition = partition
+        if self._messages[-1]:
+            self._messages.append({})
 
     def __getitem__(self, key: str) -> Any:
-        write = self._writes.get(key)
-        if write is None:
+        if key not in self._latest:
             return self.base[key]
-        if write[1] is DELETED:
+        value = self._latest[key]
+        if value is DELETED:
             raise KeyError(key)
-        return write[1]
+        return value
+
+    def _write(self, key: str, value: Any) -> None:
+        self._latest[key] = value
+        self._messages[-1][key] = (self.partition, value)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._writes[key] = (self.partition, value)
+        self._write(key, value)
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
             raise KeyError(key)
-        self._writes[key] = (self.partition, DELETED)
+        self._write(key, DELETED)
 
     def __contains__(self, key: object) -> bool:
-        write = self._writes.get(key)  # type: ignore[call-overload]
-        if write is None:
+        if key not in self._latest:
             return key in self.base
-        return write[1] is not DELETED
+        return self._latest[key] is not DELETED  # type: ignore[index]
 
     def __iter__(self) -> Iterator[str]:
         for key in self.base:
-            if key not in self._writes:
+            if key not in self._latest:
                 yield key
-        for key, (_, value) in self._writes.items():
+        for key, value in self._latest.items():
             if value is not DELETED:
                 yield key
 
@@ -66,7 +80,7 @@ class Overlay(MutableMapping[str, Any]):
         return sum(1 for _ in self)
 
     def writes(self) -> list[Write]:
-        return [Write(self.name, partition, key, value) for key, (partition, value) in self._writes.items()]
+        return [Write(self.name, p, key, value) for message in self._messages for key, (p, value) in message.items()]
 
 
 class BatchState:
@@ -79,12 +93,14 @@ class BatchState:
         return self.tables[name]
 
     def at_partition(self, partition: int) -> BatchState:
-        """Writes from now on belong to this partition's changelog (the message being handled)."""
+        """A new message, from this partition: its writes belong to that partition's changelog."""
         for overlay in self.tables.values():
-            overlay.partition = partition
+            overlay.begin_message(partition)
         return self
 
     def writes(self) -> list[Write]:
+        """Every write, table by table and within a table message by message: each table has its own changelog,
+        so only the order within one table matters."""
         return [w for overlay in self.tables.values() for w in overlay.writes()]
 
 
