@@ -57,11 +57,16 @@ def test_table_keys_come_back_from_the_changelog_as_they_were_written(tmp_path, 
     the app's own key serializer (raw: the topics carry bytes), or a restarted processor would find none of its
     state. Faust picks json for tables without a key type; this keeps it so."""
     monkeypatch.setenv("SITREP_HOME", str(tmp_path))
-    from sitrep.processor.app import build_app
+    import faust
+
+    from sitrep.processor.app import Shell, app_config
+    from sitrep.processor.flow import wiring
     from sitrep.settings import Settings
 
-    app = build_app(Settings(bootstrap_servers="127.0.0.1:1"), web_port=9999)  # never started
-    tables = list(app.tables.values())
+    settings = Settings(bootstrap_servers="127.0.0.1:1")
+    app = faust.App("keys-test", **app_config(settings, 9999))  # build_app without its process-wide sensors
+    shell = Shell(app, settings)
+    tables = [shell.table(name) for stage in wiring(1000, 1e6) for name in stage.tables]
     assert {t.name for t in tables} == {"dedup-sketches", "merge-blocks"}
     for table in tables:
         raw = app.serializers.dumps_key(table.key_type, "0|doc-1", serializer=table.key_serializer)
