@@ -29,7 +29,7 @@ import orjson
 
 from sitrep.deadletter import InvalidMessage, dead_letter
 from sitrep.processor.flow import TICKED, Clock, Emit, Inbound, Stage, wiring
-from sitrep.processor.state import BatchState, Write, apply_to_dicts
+from sitrep.processor.state import DELETED, BatchState, Write, apply_to_dicts
 from sitrep.settings import Settings
 from sitrep.topics import InternalTopic, Topic
 
@@ -93,6 +93,7 @@ class MemoryRunner:
         self.log: dict[str, list[list[Record]]] = {}
         self.durable: dict[str, dict[str, dict[str, Any]]] = {}  # stage -> table -> key -> value (changelog)
         self.committed: dict[tuple[str, str, int], int] = {}
+        self.changelog: dict[str, list[int]] = {}  # stage -> [writes, bytes]: what the tables' changelogs get
         self.process = self._start()
 
     def _start(self) -> Process:
@@ -168,9 +169,12 @@ class MemoryRunner:
             self.publish(e.topic, e.key, orjson.dumps(e.value), e.partition)
 
     def _apply(self, stage: str, writes: list[Write]) -> None:
+        counts = self.changelog.setdefault(stage, [0, 0])
         for w in writes:
             self.faults.step()
             apply_to_dicts(self.durable[stage], [w])
+            counts[0] += 1
+            counts[1] += len(w.key) + (0 if w.value is DELETED else len(orjson.dumps(w.value)))
 
     def tick(self) -> None:
         """What the faust timer does: ask every partition of every stateful stage to apply retention."""
