@@ -32,16 +32,25 @@ def measure(records: list[dict[str, Any]], partitions: int) -> dict[str, Any]:
     publish_raw(runner, records)
     runner.run()
     raw = {t.value for t in RAW_TOPIC_BY_KIND.values()}
-    per_topic = {topic: [sum(map(len, parts)), sum(len(r.key) + len(r.value) for p in parts for r in p)]
-                 for topic, parts in runner.log.items() if topic not in raw}
+    per_topic = {
+        topic: [sum(map(len, parts)), sum(len(r.key) + len(r.value) for p in parts for r in p)]
+        for topic, parts in runner.log.items()
+        if topic not in raw
+    }
     per_topic |= {f"{stage} changelog": counts for stage, counts in runner.changelog.items()}
     n = len(records)
     raw_bytes = sum(len(orjson.dumps(r)) for r in records)
-    return {"partitions": partitions, "documents": n, "raw_bytes_per_document": round(raw_bytes / n),
-            "writes_per_document": round(sum(c[0] for c in per_topic.values()) / n, 2),
-            "bytes_per_document": round(sum(c[1] for c in per_topic.values()) / n),
-            "by_topic": {t: {"writes_per_document": round(c[0] / n, 3), "bytes_per_document": round(c[1] / n)}
-                         for t, c in sorted(per_topic.items())}}
+    return {
+        "partitions": partitions,
+        "documents": n,
+        "raw_bytes_per_document": round(raw_bytes / n),
+        "writes_per_document": round(sum(c[0] for c in per_topic.values()) / n, 2),
+        "bytes_per_document": round(sum(c[1] for c in per_topic.values()) / n),
+        "by_topic": {
+            t: {"writes_per_document": round(c[0] / n, 3), "bytes_per_document": round(c[1] / n)}
+            for t, c in sorted(per_topic.items())
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     records = generate_corpus(args.docs, args.seed)
     rows = [measure(records, p) for p in (1, 4, 12)]
     for r in rows:
-        print(f"{r['partitions']:>2} partitions: {r['writes_per_document']} writes, {r['bytes_per_document']} bytes "
-              f"per document ({r['raw_bytes_per_document']} raw bytes)")
+        print(
+            f"{r['partitions']:>2} partitions: {r['writes_per_document']} writes, {r['bytes_per_document']} bytes "
+            f"per document ({r['raw_bytes_per_document']} raw bytes)"
+        )
     out = {"command": "python bench/e2e_writes.py " + " ".join(argv or sys.argv[1:]), "runs": rows}
     RESULTS.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
     return 0

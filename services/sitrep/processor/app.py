@@ -45,6 +45,7 @@ TICK_SECONDS = 60.0
 BATCH_MAX = 256  # messages per batch: amortises the per-message cost of faust and of waiting for acks
 BATCH_WITHIN_S = 0.05  # a batch waits at most this long to fill: the latency a batch adds
 EXIT_ERROR = 1
+TICK = b'{"type":"tick"}'
 
 
 @functools.lru_cache(maxsize=1024)
@@ -154,6 +155,9 @@ class Shell:
         acks = [await self.send(e) for e in emits]
         await asyncio.gather(*acks)  # acknowledged by the broker (acks=all) before any state is written
         self.write(state.writes())
+        if any(e.value == TICK for e in events):  # retention ran: the state's size after it
+            for name in stage.tables:
+                labelled(metrics.DEDUP_STATE_ENTRIES, name).set(len(self.tables[name]))
         labelled(metrics.PROCESSING_SECONDS, SERVICE, stage.name).observe(time.perf_counter() - started)
 
     def count_invalid(self, out: list[Emit], topic: str, partition: int) -> None:
@@ -181,7 +185,7 @@ def build_app(settings: Settings, web_port: int = 9402) -> faust.App:
         """Retention runs inside the stages (a table is written only from its partition's stream): ask them."""
         for topic in TICKED:
             for partition in range(settings.topic_partitions):
-                await shell.topics[topic.value].send(key=b"tick", value=b'{"type":"tick"}', partition=partition)
+                await shell.topics[topic.value].send(key=b"tick", value=TICK, partition=partition)
 
     @app.page("/healthz")
     async def healthz(web_view: faust.web.View, request: faust.web.Request) -> faust.web.Response:
