@@ -8,6 +8,9 @@ Phases (each with its own topic prefix, database and fresh services: processor, 
   full       the same kind of documents as fast as the producer goes: the sustained throughput
   scale-1/N  (--workers N > 1) full speed on --partitions partitions, one worker, then N workers: same results?
   limit      a pass-through consumer -> producer over the `full` phase's raw topics: the ceiling on this machine
+  offline    the same documents through the processor's stage objects in one process (the in-memory runner that
+             `sitrep dedup` / `sitrep extract` use): the stage code's own limit, docs/s and CPU ms per document;
+             the ratios of the `full` phase to it are in "ratios"
 
 Latency is measured from the raw record's send time (``bench_sent_at``, also kept by the harness) to: the verdict on
 `duplicates`, the document row in storage, the event version on `events`, its row in storage (`stored_at`) and each
@@ -161,6 +164,25 @@ def run_phase(name: str, records: list[dict[str, Any]], rate: float | None, boot
     return result, out, phase
 
 
+def offline_limit(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The corpus through the in-memory runner in this process: what the stages cost without Kafka or faust."""
+    from sitrep.processor.pipeline import LocalPipeline
+
+    pipeline = LocalPipeline()
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = pipeline.process(records)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"documents": len(records), "seconds": round(wall, 2), "documents_per_second": round(len(records) / wall, 1),
+            "cpu_ms_per_document": round(1000 * cpu / len(records), 2), "event_versions": len(out.events)}
+
+
+def ratios(full: dict[str, Any], offline: dict[str, Any]) -> dict[str, float]:
+    cpu = full["resources"]["processor"]["cpu_seconds"] * 1000 / full["documents"]
+    return {"throughput_to_offline": round(full["documents_per_second"] / offline["documents_per_second"], 3),
+            "processor_cpu_ms_per_document": round(cpu, 2),
+            "processor_cpu_to_offline_cpu": round(cpu / offline["cpu_ms_per_document"], 2)}
+
+
 def machine(bootstrap_local: bool) -> dict[str, Any]:
     model = ""
     try:
@@ -217,6 +239,11 @@ def table(results: dict[str, Any]) -> str:
         full = phases.get("full")
         if full and lim["per_second"]:
             lines.append(f"end to end / limit: {full['documents_per_second'] / lim['per_second']:.3f}")
+    off = results.get("offline")
+    if off:
+        lines.append(f"offline limit (in-memory runner, same documents): {off['documents_per_second']} docs/s, "
+                     f"{off['cpu_ms_per_document']} CPU ms/doc; full phase / offline: "
+                     + ", ".join(f"{k} {v}" for k, v in results.get("ratios", {}).items()))
     if results.get("scale_out"):
         lines.append("scale-out, 1 vs N workers: " + orjson.dumps(results["scale_out"]).decode())
     return "\n".join(lines)
@@ -275,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
                                       partitions=args.partitions, workers=args.workers, **common)
                 results["phases"]["scale-1"], results["phases"][f"scale-{args.workers}"] = r1, rn
                 results["scale_out"] = compare(o1.signature(), on.signature())
+            if "full" in wanted:
+                print("[offline] the same documents through the in-memory runner", flush=True)
+                results["offline"] = offline_limit(records[:args.docs])
+                results["ratios"] = ratios(results["phases"]["full"], results["offline"])
             if full_phase and not args.no_limit:
                 print("[limit] pass-through consumer -> producer", flush=True)
                 s = full_phase.settings

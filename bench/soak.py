@@ -205,7 +205,7 @@ def main() -> int:
                 "events": metric_value(text, "sitrep_events_total"),
                 "stored_events": metric_value(storage_text, "sitrep_stored_total", {"kind": "event"}),
                 "state_entries": {table: metric_value(text, "sitrep_dedup_state_entries", {"table": table})
-                                  for table in ("lsh-sketches", "merge-blocks")},
+                                  for table in ("dedup-sketches", "merge-blocks")},
             }
             progress["verdicts"] = sample["verdicts"] or progress["verdicts"]
             samples.append(sample)
