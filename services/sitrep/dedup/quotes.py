@@ -75,6 +75,16 @@ class QuoteIndex:
         found.discard(sketch.doc_id)
         return found
 
+    def copy_candidates(self, sketch: Sketch) -> set[str]:
+        """Ids of articles that may share a run of text with this article (copies by containment, either way): an
+        earlier article is indexed under its winnowed shingles, and any run of `quote_window` shingles it shares
+        with this one holds one of them. Found however short the shared text or the copy is."""
+        if sketch.kind != "article" or not self.articles:
+            return set()
+        found = {self.articles[k] for k in self.articles.keys() & sketch.shingles.tolist()}
+        found.discard(sketch.doc_id)
+        return found
+
     def links(
         self, sketch: Sketch, load: Callable[[str], Sketch | None], params: DedupParams
     ) -> list[tuple[Sketch, float]]:
