@@ -12,6 +12,7 @@ import numpy as np
 from sitrep.cleaning.normalize import word_hashes
 from sitrep.dedup import Deduplicator, DedupParams, decide, make_sketch, sketch_from_bytes, sketch_to_bytes
 from sitrep.dedup.features import word_features
+from sitrep.dedup.quotes import rank_anchor_hits
 from sitrep.dedup.verdict import Match, copy_score, jaccard, match_bucket, match_from_row, match_to_row
 
 P = DedupParams()
@@ -132,25 +133,28 @@ def test_short_lines_are_clutter_and_wrapped_lines_are_prose() -> None:
 
 def test_clutter_shingles_are_those_only_outside_prose() -> None:
     s = sketch(TRUNCATED)
-    clean = sketch(doc("no-clutter", story(["Tombali districts cut off as floods wash away bridges", *STORY[1:3]])))
-    assert 0 < len(s.clutter) < len(s.shingles)
-    assert np.isin(s.clutter, clean.shingles).sum() <= P.shingle  # at most the headline's edge with the clutter
-    assert s.prose_size == len(s.shingles) - len(s.clutter)
+    body = [STORY[1].split(" — ", 1)[1], STORY[2]]
+    clean = sketch(doc("no-clutter", story(["Tombali districts cut off as floods wash away bridges", *body])))
+    clutter = s.shingles[s.clutter_at]
+    assert 0 < len(clutter) < len(s.shingles)
+    assert np.isin(clutter, clean.shingles).sum() <= P.shingle  # at most the headline's edge with the clutter
+    assert s.prose_size == len(s.shingles) - len(clutter)
+    assert np.isin(np.setdiff1d(s.shingles, clutter), clean.shingles).all()
 
 
 def test_sketch_format_2_round_trips_and_format_1_still_decodes() -> None:
     s = sketch(TRUNCATED)
     back = sketch_from_bytes(sketch_to_bytes(s))
-    for name in ("shingles", "anchors", "clutter", "names", "capitals"):
+    for name in ("shingles", "anchors", "clutter_at", "names", "capitals"):
         assert np.array_equal(getattr(back, name), getattr(s, name)), name
     assert (back.doc_id, back.order_key, back.band_keys) == (s.doc_id, s.order_key, s.band_keys)
     # format 1: the same bytes without the copy header and arrays
     v2 = sketch_to_bytes(s)
     head = struct.calcsize("<BBIIIHHB16s")
-    tail = 4 * (len(s.clutter) + len(s.names) + len(s.capitals))
+    tail = 4 * (len(s.clutter_at) + len(s.names) + len(s.capitals))
     v1 = b"\x01" + v2[1:head] + v2[head + 12 : len(v2) - tail]
     old = sketch_from_bytes(v1)
-    assert np.array_equal(old.shingles, s.shingles) and len(old.clutter) == len(old.names) == 0
+    assert np.array_equal(old.shingles, s.shingles) and len(old.clutter_at) == len(old.names) == 0
 
 
 # --- copy_score and the template guard -----------------------------------------------------------------------------
@@ -264,3 +268,24 @@ def test_a_tweet_quoted_in_an_article_stays_quoted() -> None:
     assert d.check(tweet, now="t")["verdict"] == "unique"
     verdict = d.check(article, now="t")
     assert verdict["verdict"] == "quoted" and verdict["quotes"] == ["tw"]
+
+
+def test_anchor_hits_ranked_by_count_then_id_and_capped() -> None:
+    table = {1: "b", 2: "b", 3: "a", 4: "c", 5: "c", 6: "d", 7: "e"}
+    lookups = [1, 2, 3, 4, 5, 6, 7, 99]
+    capped = DedupParams(copy_candidates=3)
+    assert rank_anchor_hits(lookups, table, capped) == ["b", "c", "a"]
+    assert rank_anchor_hits(reversed(lookups), table, capped) == ["b", "c", "a"]
+    assert rank_anchor_hits(lookups, table, P) == ["a", "b", "c", "d", "e"]
+    assert rank_anchor_hits([99], table, P) == []
+
+
+def test_the_original_stays_a_candidate_among_many_articles_sharing_phrases_with_the_copy() -> None:
+    d = Deduplicator(DedupParams(copy_candidates=2))
+    d.check(ORIGINAL, now="t")
+    words = (STORY[1].split(" — ", 1)[1] + " " + STORY[2]).split()
+    for i in range(6):  # later articles, each quoting two 10-word phrases of the paragraphs the copy keeps
+        phrases = [" ".join(words[j : j + 10]) for j in (5 * i, 5 * i + 40)]
+        d.check(doc(f"other-{i}", story([f"Unrelated report number {i} on another subject entirely.", *phrases])))
+    verdict = d.check(TRUNCATED, now="t")
+    assert (verdict["verdict"], verdict["duplicate_of"]) == ("near", "wire")

@@ -26,6 +26,10 @@ class DedupParams:
     # releases of one template share their sentences but not their figures and places
     copy_kept: float = 0.75
     copy_min_shingles: int = 15  # prose shingles the shorter article needs (~20 words): less is a phrase, not a text
+    # articles scored per document for containment (per partition of a stream): those whose anchors its shingles hit
+    # most. A copy hits ~2/(quote_window+1) of the shared shingles' anchors; articles that only share a few stock
+    # phrases hit a few, and scoring all of them would cost more than the rest of dedup together
+    copy_candidates: int = 8
     prose_min_words: int = 8  # a line of fewer words that does not end like a sentence is clutter (dedup.features)
 
     def __post_init__(self) -> None:

@@ -57,14 +57,15 @@ class Sketch:
     anchors: U32  # sorted unique quote anchors (see dedup.quotes)
     n_words: int
     # for copies by containment (see dedup.verdict.copy_score); empty in sketches stored before format 2
-    clutter: U32 = field(default_factory=lambda: _EMPTY)  # shingles found only outside prose lines
+    # positions in `shingles` of those found only outside prose lines (positions: a prose mask costs no search)
+    clutter_at: U32 = field(default_factory=lambda: _EMPTY)
     names: U32 = field(default_factory=lambda: _EMPTY)  # 32-bit hashes of distinctive words on prose lines
     capitals: U32 = field(default_factory=lambda: _EMPTY)  # 32-bit hashes of all words opening with a capital/digit
 
     @property
     def prose_size(self) -> int:
         """Shingles that count for containment (those of prose lines)."""
-        return len(self.shingles) - len(self.clutter)
+        return len(self.shingles) - len(self.clutter_at)
 
 
 _EMPTY: U32 = np.empty(0, dtype=np.uint32)
@@ -101,6 +102,16 @@ def sorted_unique(a: U32) -> U32:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def members(a: U32, b: U32) -> npt.NDArray[np.bool_]:
+    """Which elements of `a` are in the sorted array `b` (one binary search per element of a)."""
+    if len(b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    found: npt.NDArray[np.bool_] = b[pos] == a
+    return found
 
 
 def band_keys(shingles: U32, params: DedupParams) -> tuple[str, ...]:
@@ -170,10 +181,10 @@ def _copy_parts(text: str, words: U64, seq: U32, shingles: U32, params: DedupPar
     outside = np.concatenate(([0], np.cumsum(~features.prose)))
     prose_shingle = outside[k:] - outside[: len(seq)] == 0 if len(seq) else np.zeros(0, dtype=bool)
     in_prose = sorted_unique(seq[prose_shingle])
-    clutter = np.setdiff1d(shingles, in_prose, assume_unique=True).astype(np.uint32)
+    clutter_at = np.flatnonzero(~members(shingles, in_prose)).astype(np.uint32)
     top = (words >> _S32).astype(np.uint32)
     return {
-        "clutter": clutter,
+        "clutter_at": clutter_at,
         "names": sorted_unique(top[features.distinctive & features.prose]),
         "capitals": sorted_unique(top[features.capitalised]),
     }
@@ -199,8 +210,8 @@ def sketch_to_bytes(s: Sketch) -> bytes:
         len(when),
         bytes.fromhex(s.content_hash),
     )
-    copy_head = _COPY_HEAD.pack(len(s.clutter), len(s.names), len(s.capitals))
-    arrays = [a.astype("<u4").tobytes() for a in (s.shingles, s.anchors, s.clutter, s.names, s.capitals)]
+    copy_head = _COPY_HEAD.pack(len(s.clutter_at), len(s.names), len(s.capitals))
+    arrays = [a.astype("<u4").tobytes() for a in (s.shingles, s.anchors, s.clutter_at, s.names, s.capitals)]
     return b"".join((head, copy_head, doc_id, when, bands, *arrays))
 
 
@@ -223,7 +234,7 @@ def sketch_from_bytes(b: bytes) -> Sketch:
     for n in (n_sh, n_an, *n_copy):
         arrays.append(np.frombuffer(b, dtype="<u4", count=n, offset=pos).astype(np.uint32))
         pos += 4 * n
-    shingles, anchors, clutter, names, capitals = arrays
+    shingles, anchors, clutter_at, names, capitals = arrays
     return Sketch(
         doc_id=doc_id,
         kind=KINDS[kind],
@@ -233,7 +244,7 @@ def sketch_from_bytes(b: bytes) -> Sketch:
         band_keys=_keys(bands),
         anchors=anchors,
         n_words=n_words,
-        clutter=clutter,
+        clutter_at=clutter_at,
         names=names,
         capitals=capitals,
     )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from sitrep.dedup.params import DedupParams
-from sitrep.dedup.sketch import U32, Sketch
+from sitrep.dedup.sketch import U32, Sketch, members
 
 
 @dataclass(frozen=True)
@@ -87,16 +87,23 @@ def copy_score(a: Sketch, b: Sketch, params: DedupParams) -> tuple[float, float]
     containment: share of the shorter's prose shingles (clutter lines excluded) that are in the longer's shingles;
     kept: share of the shorter's distinctive words (numbers, names on prose lines) among the longer's words that
     open with a capital or a digit (1.0 when the shorter has none: nothing distinguishes it)."""
-    if a.kind != "article" or b.kind != "article":
-        return 0.0, 0.0
+    return pair_scores(a, b, params)[1:]
+
+
+def pair_scores(a: Sketch, b: Sketch, params: DedupParams) -> tuple[float, float, float]:
+    """(Jaccard, containment, kept) of two sketches from one membership search (see copy_score)."""
     short, long = sorted((a, b), key=lambda s: (s.prose_size, s.order_key))
+    if len(short.shingles) == 0:
+        return (1.0 if len(long.shingles) == 0 else 0.0), 0.0, 0.0
+    inside = members(short.shingles, long.shingles)
+    common = int(np.count_nonzero(inside))
+    similarity = common / (len(short.shingles) + len(long.shingles) - common)
     size = short.prose_size
-    if size < params.copy_min_shingles:
-        return 0.0, 0.0
-    prose = np.setdiff1d(short.shingles, short.clutter, assume_unique=True) if len(short.clutter) else short.shingles
-    containment = intersection_size(prose, long.shingles) / size
+    if a.kind != "article" or b.kind != "article" or size < params.copy_min_shingles:
+        return similarity, 0.0, 0.0
+    prose_common = common - int(np.count_nonzero(inside[short.clutter_at])) if len(short.clutter_at) else common
     kept = intersection_size(short.names, long.capitals) / len(short.names) if len(short.names) else 1.0
-    return containment, kept
+    return similarity, prose_common / size, kept
 
 
 def match_bucket(sketch: Sketch, members: Iterable[Sketch], params: DedupParams) -> list[Match]:
@@ -106,9 +113,11 @@ def match_bucket(sketch: Sketch, members: Iterable[Sketch], params: DedupParams)
     for m in members:
         if m.doc_id == sketch.doc_id:
             continue
-        same = m.content_hash == sketch.content_hash
-        containment, kept = (1.0, 1.0) if same else copy_score(sketch, m, params)
-        out.append(Match(m.doc_id, m.order_key, 1.0 if same else jaccard(sketch, m), same, containment, kept))
+        if m.content_hash == sketch.content_hash:
+            out.append(Match(m.doc_id, m.order_key, 1.0, True, 1.0, 1.0))
+        else:
+            similarity, containment, kept = pair_scores(sketch, m, params)
+            out.append(Match(m.doc_id, m.order_key, similarity, False, containment, kept))
     return out
 
 
