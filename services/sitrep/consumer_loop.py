@@ -80,14 +80,21 @@ def run_loop(
                     try:
                         record = schemas.decode(logical, msg.value)
                         sink.add(logical, record)
-                        invalid_run.ok()
+                        invalid_run.ok((tp.topic, tp.partition))
                     except InvalidMessage as exc:
-                        letter = dead_letter(msg.value, exc, service=service, topic=tp.topic,
-                                             partition=tp.partition, offset=msg.offset, key=msg.key)
+                        letter = dead_letter(
+                            msg.value,
+                            exc,
+                            service=service,
+                            topic=tp.topic,
+                            partition=tp.partition,
+                            offset=msg.offset,
+                            key=msg.key,
+                        )
                         producer.send(dlq_topic, key=msg.key, value=orjson.dumps(letter))
                         metrics.DEAD_LETTERS.labels(service, exc.reason).inc()
                         log.warning("dead letter from %s[%d]@%d: %s", tp.topic, tp.partition, msg.offset, exc)
-                        invalid_run.invalid(exc.reason)
+                        invalid_run.invalid(exc.reason, (tp.topic, tp.partition))
             sink.flush()  # durable first ...
             producer.flush()
             commit(consumer, stop)  # ... then the offsets

@@ -7,6 +7,7 @@ wrong topic, and dead-lettering all of it would hide the fault.
 from __future__ import annotations
 
 import base64
+from collections.abc import Hashable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,20 +56,30 @@ def dead_letter(
     }
 
 
+EXIT_TOO_MANY_INVALID = 3  # every service's exit code for TooManyInvalid (README, Reliability)
+
+
 class InvalidRun:
-    """Counts consecutive invalid messages; raises TooManyInvalid past the ceiling."""
+    """Counts consecutive invalid messages per partition (``where``: any hashable, e.g. (topic, partition)), as
+    arroyo's DlqLimit does: one partition full of garbage stops the service even while others are healthy, and good
+    input on one partition does not hide a run of garbage on another. Raises TooManyInvalid at the ceiling."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.count = 0
+        self.counts: dict[Hashable, int] = {}
 
-    def ok(self) -> None:
-        self.count = 0
+    @property
+    def count(self) -> int:
+        return max(self.counts.values(), default=0)
 
-    def invalid(self, reason: str) -> None:
-        self.count += 1
-        if self.limit > 0 and self.count >= self.limit:
+    def ok(self, where: Hashable = None) -> None:
+        self.counts.pop(where, None)
+
+    def invalid(self, reason: str, where: Hashable = None) -> None:
+        n = self.counts[where] = self.counts.get(where, 0) + 1
+        if self.limit > 0 and n >= self.limit:
+            place = "" if where is None else f" on {where}"
             raise TooManyInvalid(
-                f"{self.count} invalid messages in a row (last: {reason}); stopping rather than dead-lettering a "
+                f"{n} invalid messages in a row{place} (last: {reason}); stopping rather than dead-lettering a "
                 f"broken deploy. Fix the producer or raise SITREP_DLQ_LIMIT."
             )

@@ -12,7 +12,7 @@ from enum import StrEnum
 class Topic(StrEnum):
     RAW_ARTICLES = "raw.articles"  # fetcher, replay -> processor
     RAW_TWEETS = "raw.tweets"  # fetcher, replay -> processor
-    DOCUMENTS = "documents"  # processor (clean, unique) -> processor's extractor, storage
+    DOCUMENTS = "documents"  # processor (clean, unique or quoted) -> storage
     DUPLICATES = "duplicates"  # processor -> storage (one verdict per document)
     EVENTS = "events"  # processor (every version) -> storage, alerter
     DEAD_LETTERS = "deadletter"  # any service -> operators
@@ -49,6 +49,10 @@ def alert_topic(subscription: str, prefix: str = "") -> str:
 class InternalTopic(StrEnum):
     """The processor's repartition topics: how work meets on the right partition however many workers run."""
 
-    LSH = "processor.lsh"  # a document's LSH band keys and quote anchors, one message per home partition
-    VERDICT = "processor.verdict"  # keyed by document id: the document and every partition's answer about it
+    DEDUP = "processor.dedup"  # clean documents with their sketches, all on partition 0: where every sketch lives
+    EXTRACT = "processor.extract"  # unique and quoted documents keyed by id: extraction spread over every partition
     MERGE = "processor.merge"  # candidate events keyed by sub_event_type|country: where their matches live
+
+    @property
+    def schema_name(self) -> str:
+        return self.value

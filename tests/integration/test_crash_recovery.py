@@ -2,9 +2,9 @@
 (seeded) while ~2,000 generated documents flow, restart each, and the database ends exactly as a clean run of the
 same input leaves it; every alert reaches a subscriber that de-duplicates by (event, version).
 
-The clean run is LocalPipeline (the processor's stages in one process) over the input in the order the stream sees
-it: the stream is deterministic on one partition when only one raw topic is fed at a time, so the test publishes the
-tweets first and the articles once the tweets are through.
+The clean run is LocalPipeline (the processor's stage objects under the in-memory runner) over the input in the
+order the stream sees it: the stream is deterministic when only one raw topic is fed at a time, so the test publishes
+the tweets first and the articles once the tweets are through.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import signal
 import sqlite3
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,10 +26,10 @@ from kafka.structs import TopicPartition
 
 from sitrep.alerter.decide import Prior, evaluate
 from sitrep.alerter.subscriptions import Subscription, load_subscriptions
-from sitrep.processor import stages
 from sitrep.processor.pipeline import LocalPipeline
 from sitrep.replay import publish
 from sitrep.settings import Settings
+from sitrep.topics import InternalTopic
 from tests.docgen import generate_corpus
 from tests.support import Service, wait_for
 
@@ -73,12 +72,10 @@ def clean_run(phases: Iterable[list[dict[str, Any]]]) -> tuple[Outcome, list[dic
     """The outcome of a run without failures, and every event version in the order it was made."""
     pipeline, out, made = LocalPipeline(), Outcome(), []
     for phase in phases:
-        for raw in phase:
-            for doc, verdict in pipeline.dedup(raw):
-                out.verdicts.add((verdict["doc_id"], verdict["verdict"], verdict["duplicate_of"] or ""))
-                if stages.forward(verdict):
-                    out.documents.add(doc["id"])
-                    made.extend(pipeline.extract(doc))
+        sent = pipeline.process(phase)
+        out.verdicts |= {(v["doc_id"], v["verdict"], v["duplicate_of"] or "") for v in sent.verdicts}
+        out.documents |= {d["id"] for d in sent.documents}
+        made.extend(sent.events)
     for version in made:
         out.versions.setdefault(version["event_id"], []).append(version["version"])
         out.events[version["event_id"]] = strip(version)
@@ -153,27 +150,26 @@ def _lagging(bootstrap: str, groups: dict[str, list[str]]) -> list[str]:
 def consumer_groups(prefix: str) -> dict[str, list[str]]:
     t = lambda *names: [f"{prefix}{n}" for n in names]  # noqa: E731
     return {
-        f"{prefix}sitrep-processor": t("raw.articles", "raw.tweets", "processor.lsh", "processor.verdict",
-                                       "processor.merge"),
+        # in the order a document flows: see wait_drained
+        f"{prefix}sitrep-processor": t("raw.articles", "raw.tweets", *InternalTopic),
         f"{prefix}sitrep-storage": t("documents", "duplicates", "events"),
         f"{prefix}sitrep-alerter": t("events"),
     }
 
 
 def wait_drained(bootstrap: str, prefix: str, timeout: float, alive: Callable[[], None]) -> None:
-    """Every consumer group has committed everything, twice in a row (a stage's output may still be in flight).
+    """Every consumer group has committed everything. One pass suffices: every service commits an offset only after
+    the outputs of the messages before it are acknowledged, and the pass reads each group's commits before the
+    topics' ends, in the order a document flows, so output still on its way shows as lag downstream.
     ``alive`` fails fast when a service died meanwhile."""
     groups = consumer_groups(prefix)
 
-    def twice() -> bool:
+    def drained() -> bool:
         alive()
-        if lagging(bootstrap, groups):
-            return False
-        time.sleep(3)
         return not lagging(bootstrap, groups)
 
     try:
-        wait_for(twice, timeout, "every consumer group to commit to the end", interval=1.0)
+        wait_for(drained, timeout, "every consumer group to commit to the end", interval=1.0)
     except AssertionError as exc:
         raise AssertionError(f"{exc}: {lagging(bootstrap, groups)}") from None
 
@@ -181,8 +177,13 @@ def wait_drained(bootstrap: str, prefix: str, timeout: float, alive: Callable[[]
 def alerts_by_id(bootstrap: str, prefix: str, subs: list[Subscription]) -> dict[str, int]:
     """A subscriber's view: every alert message, counted by alert_id (it records each (event, version) once)."""
     counts: dict[str, int] = {}
-    consumer = KafkaConsumer(*(f"{prefix}alerts.{s.name}" for s in subs), bootstrap_servers=bootstrap,
-                             auto_offset_reset="earliest", group_id=None, consumer_timeout_ms=3000)
+    consumer = KafkaConsumer(
+        *(f"{prefix}alerts.{s.name}" for s in subs),
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        consumer_timeout_ms=3000,
+    )
     try:
         for message in consumer:
             alert = orjson.loads(message.value)
@@ -196,12 +197,15 @@ def alerts_by_id(bootstrap: str, prefix: str, subs: list[Subscription]) -> dict[
 
 def assert_same(got: Outcome, want: Outcome) -> None:
     assert got.documents == want.documents, (
-        f"missing {sorted(want.documents - got.documents)[:10]}, extra {sorted(got.documents - want.documents)[:10]}")
+        f"missing {sorted(want.documents - got.documents)[:10]}, extra {sorted(got.documents - want.documents)[:10]}"
+    )
     assert got.verdicts == want.verdicts, (
-        f"missing {sorted(want.verdicts - got.verdicts)[:5]}, extra {sorted(got.verdicts - want.verdicts)[:5]}")
+        f"missing {sorted(want.verdicts - got.verdicts)[:5]}, extra {sorted(got.verdicts - want.verdicts)[:5]}"
+    )
     assert got.events.keys() == want.events.keys(), (
         f"missing {sorted(want.events.keys() - got.events.keys())[:10]}, "
-        f"extra {sorted(got.events.keys() - want.events.keys())[:10]}")
+        f"extra {sorted(got.events.keys() - want.events.keys())[:10]}"
+    )
     differ = [k for k in want.events if got.events[k] != want.events[k]]
     assert not differ, f"{len(differ)} events differ, e.g. {got.events[differ[0]]} != {want.events[differ[0]]}"
     # every version stored once, none skipped
@@ -239,15 +243,21 @@ class Stack:
 def stack_env(service_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     subs = tmp_path / "subscriptions.yaml"
     subs.write_text(SUBSCRIPTIONS)
-    return {**service_env, "SITREP_SUBSCRIPTIONS": str(subs), "SITREP_ALERTER_STATE": str(tmp_path / "alerts.db"),
-            "SITREP_LOG_LEVEL": "WARNING",
-            # faust reads these from the environment: a killed worker's stale group membership would otherwise hold
-            # the restarted one back for its default 60 s session timeout
-            "BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+    return {
+        **service_env,
+        "SITREP_SUBSCRIPTIONS": str(subs),
+        "SITREP_ALERTER_STATE": str(tmp_path / "alerts.db"),
+        "SITREP_LOG_LEVEL": "WARNING",
+        # faust reads these from the environment: a killed worker's stale group membership would otherwise hold
+        # the restarted one back for its default 60 s session timeout
+        "BROKER_SESSION_TIMEOUT": "10",
+        "BROKER_HEARTBEAT_INTERVAL": "1",
+    }
 
 
-def test_kill_9_of_each_service_mid_stream_loses_and_doubles_nothing(service_env, tmp_path, kafka_bootstrap,
-                                                                     topic_prefix):
+def test_kill_9_of_each_service_mid_stream_loses_and_doubles_nothing(
+    service_env, tmp_path, kafka_bootstrap, topic_prefix
+):
     records = generate_corpus(N_DOCS, SEED)
     phases = stream_order(records)
     want, made = clean_run(phases)
@@ -261,8 +271,11 @@ def test_kill_9_of_each_service_mid_stream_loses_and_doubles_nothing(service_env
 
     rng = random.Random(SEED)
     # each service dies at a random point of the article phase, in turn, while the others keep working
-    kill_at = {"processor": rng.uniform(0.05, 0.35), "storage": rng.uniform(0.4, 0.6),
-               "alerter": rng.uniform(0.65, 0.9)}
+    kill_at = {
+        "processor": rng.uniform(0.05, 0.35),
+        "storage": rng.uniform(0.4, 0.6),
+        "alerter": rng.uniform(0.65, 0.9),
+    }
     stack = Stack(env, tmp_path / "logs")
     settings = Settings(bootstrap_servers=kafka_bootstrap, topic_prefix=topic_prefix)
     try:
@@ -279,6 +292,7 @@ def test_kill_9_of_each_service_mid_stream_loses_and_doubles_nothing(service_env
         assert_same(stored(db), want)
         alerts = alerts_by_id(kafka_bootstrap, topic_prefix, subs)
         assert alerts.keys() == want_alerts, (
-            f"missing {sorted(want_alerts - alerts.keys())[:5]}, extra {sorted(alerts.keys() - want_alerts)[:5]}")
+            f"missing {sorted(want_alerts - alerts.keys())[:5]}, extra {sorted(alerts.keys() - want_alerts)[:5]}"
+        )
     finally:
         stack.stop()

@@ -27,7 +27,7 @@ from sitrep.alerter.state import AlertState
 from sitrep.alerter.subscriptions import Subscription, SubscriptionError, load_subscriptions, webhook_secrets
 from sitrep.alerter.webhook import dead_letter_record, deliver
 from sitrep.consumer_loop import StopFlag, run_loop
-from sitrep.deadletter import now_iso
+from sitrep.deadletter import EXIT_TOO_MANY_INVALID, TooManyInvalid, now_iso
 from sitrep.endpoints import serve
 from sitrep.kafka_io import ensure_topics, make_consumer, make_producer
 from sitrep.paths import project_root, state_dir
@@ -180,6 +180,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_loop(service=SERVICE, settings=settings, consumer=consumer, producer=producer, topics=events, sink=sink,
                  stop=stop)
+    except TooManyInvalid as exc:  # a broken deploy: stop with the code every service uses for it
+        log.critical("%s", exc)
+        return EXIT_TOO_MANY_INVALID
     finally:
         producer.flush()
         producer.close()

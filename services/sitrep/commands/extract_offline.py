@@ -1,7 +1,7 @@
 """`sitrep extract PATH...`: clean, deduplicate, extract and merge a corpus offline; one event JSON per line.
 
-Runs the processor's own stages in one process (sitrep.processor.pipeline), without Kafka, so the events are the
-ones the stream would store (latest version of each).
+Runs the processor's own stage objects in one process (sitrep.processor.pipeline: the in-memory runner), without
+Kafka, so the events are the ones the stream would store (latest version of each).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from sitrep.processor.pipeline import LocalPipeline
 def extract_corpus(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
     """Latest version of every event in the corpus, ordered by date."""
     pipeline = LocalPipeline()
-    for raw in read_corpus(*paths):
-        for _ in pipeline.run(raw):
-            pass
+    pipeline.process(read_corpus(*paths))
     return sorted(pipeline.events.values(), key=lambda e: (e["event_date"], e["event_id"]))
 
 

@@ -1,66 +1,53 @@
-"""The processor's stages run in one process over dicts: what `sitrep dedup` and `sitrep extract` use.
-
-Same functions as the faust app (stages.py), with one partition: a corpus processed offline gets the verdicts and
-events the stream gives it.
+"""The processor in one process, one partition, no faults: what `sitrep dedup`, `sitrep extract` and `sitrep eval`
+use. It is the in-memory runner over the same stage objects the stream runs (flow.py), so a corpus processed
+offline gets the verdicts and events the stream gives it, by construction.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from sitrep.cleaning import clean_document
-from sitrep.deadletter import now_iso
-from sitrep.extraction import extract_events
-from sitrep.processor import stages
+from sitrep.processor.runner import MemoryRunner, publish_raw
+from sitrep.settings import Settings
+from sitrep.topics import Topic
+
+
+@dataclass
+class Outcome:
+    """What the processor sent while handling some input (in order)."""
+
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # every version made
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
 
 
 class LocalPipeline:
-    def __init__(self) -> None:
-        self.sketches: dict[str, Any] = {}
-        self.bands: dict[str, Any] = {}
-        self.tweet_anchors: dict[Any, Any] = {}
-        self.article_anchors: dict[Any, Any] = {}
-        self.blocks: dict[str, Any] = {}
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.runner = MemoryRunner(1, settings=settings)
         self.events: dict[str, dict[str, Any]] = {}  # latest version of each event
-        self.pending: dict[str, Any] = {}
-        self.done: dict[str, Any] = {}
-        self.seq = 0  # each document read is a new message
+        self._seen: dict[Topic, int] = {}
 
-    def dedup(self, raw: dict[str, Any], origin: str | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        """(clean document, verdict) for each document the raw one cleans into. ``origin`` names the message the raw
-        document came in (the same origin again is a redelivery); by default every call is a new message."""
-        if origin is None:
-            origin, self.seq = f"offline:{self.seq}", self.seq + 1
-        for doc in clean_document(raw):
-            envelope, messages = stages.fan_out(doc, 1, time.time(), origin=f"{origin}/{doc['id']}")
-            replies = [stages.visit_partition(m, p, self.sketches, self.bands, self.tweet_anchors,
-                                              self.article_anchors) for p, m in messages.items()]
-            doc_id = doc["id"]
-            result = None
-            for msg in ({"type": "doc", **envelope}, *({"type": "reply", **r} for r in replies)):
-                keep, done, verdict, _ = stages.verdict_step(msg, self.pending.get(doc_id), self.done.get(doc_id),
-                                                             time.time())
-                if keep is None:
-                    self.pending.pop(doc_id, None)
-                else:
-                    self.pending[doc_id] = keep
-                if done is not None:
-                    self.done[doc_id] = done
-                result = verdict or result
-            assert result is not None  # every answer was given above
-            yield doc, result
+    def process(self, raws: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Raw documents through every stage; what came out of them."""
+        publish_raw(self.runner, raws)
+        self.runner.run()
+        out = Outcome(
+            self._new(Topic.DUPLICATES),
+            self._new(Topic.DOCUMENTS),
+            self._new(Topic.EVENTS),
+            self._new(Topic.DEAD_LETTERS),
+        )
+        for version in out.events:
+            self.events[version["event_id"]] = version
+        return out
 
-    def extract(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        """New or changed event versions from one forwarded document."""
-        changed: list[dict[str, Any]] = []
-        for group in stages.group_by_merge_key(extract_events(doc)).values():
-            changed.extend(stages.merge_candidates(group, self.blocks, now_iso(), time.time()))
-        for event in changed:
-            self.events[event["event_id"]] = event
-        return changed
+    def run(self, raw: Mapping[str, Any]) -> Outcome:
+        return self.process([raw])
 
-    def run(self, raw: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
-        for doc, verdict in self.dedup(raw):
-            yield doc, verdict, self.extract(doc) if stages.forward(verdict) else []
+    def _new(self, topic: Topic) -> list[dict[str, Any]]:
+        records = self.runner.records(topic)
+        start, self._seen[topic] = self._seen.get(topic, 0), len(records)
+        return records[start:]

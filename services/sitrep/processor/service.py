@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 from sitrep.endpoints import DEFAULT_PORTS
 from sitrep.kafka_io import ensure_topics
@@ -30,17 +29,18 @@ def run(args: argparse.Namespace) -> int:
     port = args.web_port or settings.metrics_port or DEFAULT_PORTS["processor"]
     app = build_app(settings, web_port=port)
     level = logging.getLevelName(logging.getLogger().level).lower()
-    worker = faust.Worker(app, loglevel={"warning": "warn", "critical": "crit"}.get(level, level),
-                          redirect_stdouts=False, override_logging=False)
+    worker = faust.Worker(
+        app,
+        loglevel={"warning": "warn", "critical": "crit"}.get(level, level),
+        redirect_stdouts=False,
+        override_logging=False,
+    )
     code: int | str | None = 0
     try:
         worker.execute_from_commandline()
     except SystemExit as exc:  # the worker always leaves by SystemExit: 0 after SIGTERM, else its failure
         code = exc.code
-    fatal = getattr(app, "_sitrep_fatal", None)
-    if fatal:
-        print(f"sitrep processor stopped: {fatal}", file=sys.stderr)
-        return 3
+    # an error in a stage, or too many invalid messages, ends the process from inside (app.die: exit 1 or 3)
     if app.crashed:  # a crash (say at start-up) stopped the worker
         return 1
     return code if isinstance(code, int) else (0 if code is None else 1)

@@ -25,8 +25,10 @@ from sitrep.dedup import DedupParams, Match, Sketch, decide, make_sketch, sketch
 from sitrep.dedup.quotes import link_score, quotable
 from sitrep.dedup.verdict import match_bucket, verdict_record
 from sitrep.extraction import blocking_keys, merge
+from sitrep.processor.messages import DedupRequest, DocEnvelope, LshReply, LshRequest, SketchEntry
 
 PARAMS = DedupParams()
+DEDUP_PARTITION = 0  # every sketch lives on one partition of processor.dedup (README: the topology, measured)
 
 
 def partition_of_int(value: int, partitions: int) -> int:
@@ -46,12 +48,23 @@ def decode_sketch(text: str) -> Sketch:
     return sketch_from_bytes(base64.b64decode(text))
 
 
-def fan_out(doc: dict[str, Any], partitions: int, received_at: float, origin: str = "",
-            params: DedupParams = PARAMS) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    """The document's envelope for the verdict stage and one LSH message per partition it touches. ``origin`` names
-    the raw message (topic:partition:offset), so a stage can tell a redelivery of it from a replay of the text."""
+def fan_out(
+    doc: dict[str, Any], partitions: int, received_at: float, origin: str = "", params: DedupParams = PARAMS
+) -> tuple[DocEnvelope, dict[int, LshRequest]]:
+    """The document's envelope and one LSH request per partition it touches, for LSH state split over
+    ``partitions`` partitions by band key and anchor. ``origin`` names the raw message
+    (topic:partition:offset/doc_id), so a stage can tell a duplicate of it from a replay of the text."""
     sketch = make_sketch(doc, params)
     encoded = encode_sketch(sketch)
+    requests = requests_for(sketch, encoded, partitions, received_at, origin, params)
+    parts = len(requests)
+    envelope = DocEnvelope(type="doc", doc_id=sketch.doc_id, doc=doc, sketch=encoded, parts=parts, origin=origin)
+    return envelope, requests
+
+
+def requests_for(
+    sketch: Sketch, encoded: str, partitions: int, received_at: float, origin: str, params: DedupParams = PARAMS
+) -> dict[int, LshRequest]:
     per: dict[int, dict[str, list[Any]]] = {}
 
     def slot(p: int) -> dict[str, list[Any]]:
@@ -67,52 +80,55 @@ def fan_out(doc: dict[str, Any], partitions: int, received_at: float, origin: st
             slot(partition_of_int(shingle, partitions))["lookups"].append(shingle)
     if not per:  # an empty text still needs one answer, to be called unique or a replay
         slot(partition_of_str(sketch.doc_id, partitions))
-    messages = {
-        p: {"doc_id": sketch.doc_id, "kind": sketch.kind, "sketch": encoded, "parts": len(per), "t": received_at,
-            "o": origin, **keys}
+    return {
+        p: LshRequest(
+            type="lsh",
+            doc_id=sketch.doc_id,
+            kind=sketch.kind,
+            sketch=encoded,
+            parts=len(per),
+            received_at=received_at,
+            origin=origin,
+            bands=keys["bands"],
+            anchors=keys["anchors"],
+            lookups=keys["lookups"],
+        )
         for p, keys in per.items()
     }
-    envelope = {"doc_id": sketch.doc_id, "doc": doc, "sketch": encoded, "parts": len(per), "o": origin}
-    return envelope, messages
 
 
 def visit_partition(
-    msg: dict[str, Any],
+    msg: LshRequest,
     partition: int,
     sketches: MutableMapping[str, Any],
     bands: MutableMapping[str, Any],
     tweet_anchors: MutableMapping[int | str, Any],
     article_anchors: MutableMapping[int | str, Any],
     params: DedupParams = PARAMS,
-) -> dict[str, Any]:
+) -> LshReply | None:
     """What one partition knows about a document: bucket-mates with their exact similarity, quote links, and whether
-    it saw this document before. Then the partition remembers the document."""
+    it saw this document before. Then the partition remembers the document.
+
+    None for a request this partition already answered (same origin): the runner stores a sketch only after the
+    reply that used it was acknowledged, so the reply exists and a second one is not needed."""
+    mine = sketches.get(sketch_key(partition, msg["doc_id"]))
+    if mine is not None and mine["origin"] == msg["origin"]:
+        return None
     sketch = decode_sketch(msg["sketch"])
     doc_id = sketch.doc_id
-    # a worker's table holds every partition it owns; a sketch is stored once per partition it visited
-    mine = sketches.get(sketch_key(partition, doc_id))
-    # the same raw message again (a redelivery after a crash or rebalance) is answered as the first time was, against
-    # the documents that were here before it; the same text under the same id from a new message is a replay
-    redelivered = mine is not None and bool(msg.get("o")) and mine.get("o") == msg.get("o")
-    seen = bool(mine) and not redelivered
-    before = mine["t"] if redelivered and mine else float("inf")
 
     def load(other: str) -> Sketch | None:
         entry = sketches.get(sketch_key(partition, other))
-        return decode_sketch(entry["s"]) if entry else None
+        return decode_sketch(entry["sketch"]) if entry else None
 
     mates: set[str] = set()
     for key in msg["bands"]:
         mates.update(bands.get(key) or ())
-    if redelivered:
-        mates = {m for m in mates if (sketches.get(sketch_key(partition, m)) or {}).get("t", 0) < before}
     members = [s for s in map(load, sorted(mates - {doc_id})) if s is not None]
     matches = [[m.doc_id, *m.order_key, m.similarity, m.same_hash] for m in match_bucket(sketch, members, params)]
 
     other_table = article_anchors if sketch.kind == "tweet" else tweet_anchors
     linked = {other_table[_k(a)] for a in msg["lookups"] if _k(a) in other_table} - {doc_id}
-    if redelivered:
-        linked = {m for m in linked if (sketches.get(sketch_key(partition, m)) or {}).get("t", 0) < before}
     quotes = []
     for other in sorted(linked):
         o = load(other)
@@ -122,21 +138,65 @@ def visit_partition(
         if score is not None:
             quotes.append([o.doc_id, *o.order_key, score])
 
-    if not mine:
-        sketches[sketch_key(partition, doc_id)] = {"s": msg["sketch"], "t": msg["t"], "p": partition, "o": msg.get("o")}
-        for key in msg["bands"]:
-            bands[key] = [*(bands.get(key) or ()), doc_id]
-        own_table = tweet_anchors if sketch.kind == "tweet" else article_anchors
-        for anchor in msg["anchors"]:
-            if _k(anchor) not in own_table:  # first wins: an original keeps its anchors against later copies
-                own_table[_k(anchor)] = doc_id
-    return {"doc_id": doc_id, "part": partition, "parts": msg["parts"], "seen": seen, "matches": matches,
-            "quotes": quotes, "o": msg.get("o")}
+    if mine is None:
+        entry = SketchEntry(
+            sketch=msg["sketch"], received_at=msg["received_at"], partition=partition, origin=msg["origin"]
+        )
+        sketches[sketch_key(partition, doc_id)] = entry
+        index_sketch(sketch, partition, None, bands, tweet_anchors, article_anchors, params, msg)
+    else:  # a replay: remember the origin it was answered for, the sketch is the same
+        sketches[sketch_key(partition, doc_id)] = {**mine, "origin": msg["origin"]}
+    return LshReply(
+        type="reply",
+        doc_id=doc_id,
+        part=partition,
+        parts=msg["parts"],
+        seen=mine is not None,
+        matches=matches,
+        quotes=quotes,
+        origin=msg["origin"],
+    )
 
 
-def index_partition(entries: Iterable[tuple[str, Mapping[str, Any] | None]], partition: int, partitions: int,
-                    bands: MutableMapping[str, Any], tweet_anchors: MutableMapping[Any, Any],
-                    article_anchors: MutableMapping[Any, Any], params: DedupParams = PARAMS) -> int:
+def index_sketch(
+    sketch: Sketch,
+    partition: int,
+    partitions: int | None,
+    bands: MutableMapping[str, Any],
+    tweet_anchors: MutableMapping[Any, Any],
+    article_anchors: MutableMapping[Any, Any],
+    params: DedupParams = PARAMS,
+    request: LshRequest | None = None,
+) -> None:
+    """Add one stored sketch to its partition's in-memory indexes: the band keys and anchors whose home is this
+    partition (given by the request, or recomputed from the partition count)."""
+    doc_id = sketch.doc_id
+    if request is not None:
+        own_bands, own_anchors = request["bands"], request["anchors"]
+    else:
+        assert partitions is not None
+        own_bands = [b for b in sketch.band_keys if partition_of_str(b, partitions) == partition]
+        indexable = sketch.kind == "article" or quotable(sketch, params)  # the anchors fan_out indexes
+        own_anchors = (
+            [a for a in sketch.anchors.tolist() if partition_of_int(a, partitions) == partition] if indexable else []
+        )
+    for key in own_bands:
+        bands[key] = [*(bands.get(key) or ()), doc_id]
+    own_table = tweet_anchors if sketch.kind == "tweet" else article_anchors
+    for anchor in own_anchors:
+        if _k(anchor) not in own_table:  # first wins: an original keeps its anchors against later copies
+            own_table[_k(anchor)] = doc_id
+
+
+def index_partition(
+    entries: Iterable[tuple[str, Mapping[str, Any] | None]],
+    partition: int,
+    partitions: int,
+    bands: MutableMapping[str, Any],
+    tweet_anchors: MutableMapping[Any, Any],
+    article_anchors: MutableMapping[Any, Any],
+    params: DedupParams = PARAMS,
+) -> int:
     """Rebuild one partition's band buckets and quote anchors from its stored sketches (in the order they were
     stored, so the first document still wins an anchor); returns how many sketches were indexed.
 
@@ -145,18 +205,11 @@ def index_partition(entries: Iterable[tuple[str, Mapping[str, Any] | None]], par
     only the sketches in a table and rebuilds these indexes in memory after a rebalance or restart."""
     n = 0
     for _key, entry in entries:
-        if not entry or entry.get("p") != partition:
+        if not entry or entry.get("partition") != partition:
             continue
-        sketch = decode_sketch(entry["s"])
-        doc_id = sketch.doc_id
-        for band in sketch.band_keys:
-            if partition_of_str(band, partitions) == partition:
-                bands[band] = [*(bands.get(band) or ()), doc_id]
-        if sketch.kind == "article" or quotable(sketch, params):  # the anchors fan_out indexes
-            own = tweet_anchors if sketch.kind == "tweet" else article_anchors
-            for anchor in sketch.anchors.tolist():
-                if partition_of_int(anchor, partitions) == partition and _k(anchor) not in own:
-                    own[_k(anchor)] = doc_id
+        index_sketch(
+            decode_sketch(entry["sketch"]), partition, partitions, bands, tweet_anchors, article_anchors, params
+        )
         n += 1
     return n
 
@@ -170,8 +223,9 @@ def _k(anchor: int) -> str:
     return str(anchor)
 
 
-def combine_verdict(envelope: dict[str, Any], replies: Iterable[dict[str, Any]],
-                    params: DedupParams = PARAMS) -> dict[str, Any]:
+def combine_verdict(
+    envelope: DocEnvelope | DedupRequest, replies: Iterable[LshReply], params: DedupParams = PARAMS
+) -> dict[str, Any]:
     """The verdict from every partition's answer; independent of the order the answers came in."""
     sketch = decode_sketch(envelope["sketch"])
     replies = list(replies)
@@ -181,56 +235,35 @@ def combine_verdict(envelope: dict[str, Any], replies: Iterable[dict[str, Any]],
     links = {q[0]: ((q[1], q[2]), q[3]) for r in replies for q in r["quotes"]}
     if verdict["verdict"] == "unique" and links:
         first = min(links, key=lambda i: (links[i][0], i))
-        verdict = verdict_record(sketch, "quoted", first, links[first][1], verdict["decided_at"],
-                                 quotes=sorted(links))
+        verdict = verdict_record(sketch, "quoted", first, links[first][1], verdict["decided_at"], quotes=sorted(links))
     verdict["source"] = envelope["doc"].get("source")
     return verdict
 
 
-def verdict_step(msg: dict[str, Any], pending: dict[str, Any] | None, done: dict[str, Any] | None,
-                 now: float, params: DedupParams = PARAMS) -> tuple[dict[str, Any] | None, dict[str, Any] | None,
-                                                                     dict[str, Any] | None, dict[str, Any] | None]:
-    """One message (the document's envelope, or a partition's answer) at the verdict stage.
-
-    Returns (pending entry to keep or None to delete, done entry to store or None, verdict to emit or None,
-    document to forward or None). ``done`` remembers the verdict given to a raw message (its origin), so that a
-    redelivery of that message re-emits the same verdict instead of judging the document a copy of itself.
-    """
-    origin = msg.get("o")
-    if done is not None and origin and done.get("o") == origin:
-        if msg["type"] != "doc":
-            # an answer already used, delivered again: the crash that redelivers it may have lost the sends that
-            # followed it, so they are repeated (the document while `done` still holds it; consumers are idempotent)
-            return pending, None, done["v"], done.get("doc")
-        verdict = done["v"]
-        return None, None, verdict, _forwarded(msg, verdict)
-    entry = dict(pending or {"replies": {}})
-    if msg["type"] == "doc":
-        entry["envelope"] = {k: msg[k] for k in ("doc_id", "doc", "sketch", "parts", "o") if k in msg}
-    else:
-        entry["replies"] = {**entry["replies"], f"{msg['part']}|{origin}": msg}
-    envelope = entry.get("envelope")
-    if envelope is None:
-        return entry, None, None, None
-    answers = [r for r in entry["replies"].values() if r.get("o") == envelope.get("o")]
-    if len(answers) < envelope["parts"]:
-        return entry, None, None, None
-    verdict = combine_verdict(envelope, answers, params)
-    if done is not None and _is_replay(verdict) and _is_copy(done["v"]):
-        # a copy published again (or redelivered after its verdict was stored) stays a copy of its original:
-        # forwarding it would add the copy's evidence and source to events it never earned
-        verdict = {**done["v"], "decided_at": verdict["decided_at"]}
-    forwarded = _forwarded(envelope, verdict)
-    # the forwarded document stays in `done` for a while (see strip_done), for answers redelivered after a crash
-    return None, {"o": envelope.get("o"), "v": verdict, "t": now, "doc": forwarded}, verdict, forwarded
-
-
-def strip_done(entry: dict[str, Any], now: float, keep_seconds: float) -> dict[str, Any] | None:
-    """The `done` entry without its document once a redelivery can no longer need it (offsets are committed every
-    second; a redelivered answer arrives before anything newer in its partition). None: nothing to change."""
-    if entry.get("doc") is not None and entry.get("t", now) < now - keep_seconds:
-        return {k: v for k, v in entry.items() if k != "doc"}
-    return None
+def dedup_step(
+    request: DedupRequest,
+    sketches: MutableMapping[str, Any],
+    bands: MutableMapping[str, Any],
+    tweet_anchors: MutableMapping[int | str, Any],
+    article_anchors: MutableMapping[int | str, Any],
+    params: DedupParams = PARAMS,
+) -> dict[str, Any] | None:
+    """The verdict for one document on the dedup partition, which holds every sketch (so one request, one answer);
+    None for a request of an origin already judged (its outputs were acknowledged before its sketch was stored).
+    The verdict is kept with the sketch: a copy published again stays a copy of its original."""
+    key = sketch_key(DEDUP_PARTITION, request["doc_id"])
+    prior = sketches.get(key)
+    sketch = decode_sketch(request["sketch"])
+    [lsh] = requests_for(sketch, request["sketch"], 1, request["received_at"], request["origin"], params).values()
+    reply = visit_partition(lsh, DEDUP_PARTITION, sketches, bands, tweet_anchors, article_anchors, params)
+    if reply is None:
+        return None
+    verdict = combine_verdict(request, [reply], params)
+    if prior is not None and _is_replay(verdict) and _is_copy(prior.get("verdict") or {}):
+        # forwarding a copy published again would add the copy's evidence and source to events it never earned
+        verdict = {**prior["verdict"], "decided_at": verdict["decided_at"]}
+    sketches[key] = {**sketches[key], "verdict": verdict}
+    return verdict
 
 
 def _is_replay(verdict: Mapping[str, Any]) -> bool:
@@ -238,10 +271,11 @@ def _is_replay(verdict: Mapping[str, Any]) -> bool:
 
 
 def _is_copy(verdict: Mapping[str, Any]) -> bool:
-    return verdict["verdict"] in ("exact", "near") and verdict["duplicate_of"] != verdict["doc_id"]
+    return verdict.get("verdict") in ("exact", "near") and verdict["duplicate_of"] != verdict["doc_id"]
 
 
-def _forwarded(envelope: dict[str, Any], verdict: dict[str, Any]) -> dict[str, Any] | None:
+def forwarded(envelope: DocEnvelope | DedupRequest, verdict: dict[str, Any]) -> dict[str, Any] | None:
+    """The document as it goes on to extraction and storage (with the tweets it quotes), or None."""
     if not forward(verdict):
         return None
     doc = dict(envelope["doc"])
@@ -270,8 +304,9 @@ def group_by_merge_key(candidates: Iterable[dict[str, Any]]) -> dict[str, list[d
     return groups
 
 
-def merge_candidates(candidates: list[dict[str, Any]], blocks: MutableMapping[str, Any], now: str,
-                     received_at: float, partition: int = 0) -> list[dict[str, Any]]:
+def merge_candidates(
+    candidates: list[dict[str, Any]], blocks: MutableMapping[str, Any], now: str, received_at: float, partition: int = 0
+) -> list[dict[str, Any]]:
     """Merge one document's candidates of one merge key into the blocks (ISO week x type x country) they may match;
     return the new or changed event versions."""
     state: dict[str, Any] = {"events": {}}
@@ -290,7 +325,7 @@ def merge_candidates(candidates: list[dict[str, Any]], blocks: MutableMapping[st
         key = home.get(event["event_id"]) or _home_block(event, first_home)
         block = dict(blocks.get(key) or {"events": {}})
         block["events"] = {**block.get("events", {}), event["event_id"]: event}
-        block["t"], block["p"] = received_at, partition
+        block["received_at"], block["partition"] = received_at, partition
         blocks[key] = block  # reassigned, not mutated: a faust table writes its changelog on assignment
     return changed
 
@@ -305,17 +340,27 @@ def _home_block(event: dict[str, Any], fallback: str) -> str:
 
 def expired(entries: Mapping[str, Any], partition: int, cutoff: float) -> list[str]:
     """Keys of this partition's entries last touched before ``cutoff`` (the retention window's start)."""
-    return [k for k, v in entries.items() if v and v.get("p", partition) == partition and v.get("t", 0) < cutoff]
+    return [
+        k
+        for k, v in entries.items()
+        if v and v.get("partition", partition) == partition and v.get("received_at", 0) < cutoff
+    ]
 
 
-def forget_sketch(key: str, partition: int, partitions: int, sketches: MutableMapping[str, Any],
-                  bands: MutableMapping[str, Any], tweet_anchors: MutableMapping[Any, Any],
-                  article_anchors: MutableMapping[Any, Any]) -> None:
+def forget_sketch(
+    key: str,
+    partition: int,
+    partitions: int,
+    sketches: MutableMapping[str, Any],
+    bands: MutableMapping[str, Any],
+    tweet_anchors: MutableMapping[Any, Any],
+    article_anchors: MutableMapping[Any, Any],
+) -> None:
     """Evict one document (sketch_key) from a partition's state: its sketch, its buckets and its anchors."""
     entry = sketches.get(key)
     if not entry:
         return
-    sketch = decode_sketch(entry["s"])
+    sketch = decode_sketch(entry["sketch"])
     doc_id = sketch.doc_id
     # only the keys whose home is this partition: the others belong to another partition's changelog
     for band in sketch.band_keys:

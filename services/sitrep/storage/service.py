@@ -9,6 +9,7 @@ from typing import Any
 
 from sitrep import metrics
 from sitrep.consumer_loop import StopFlag, run_loop
+from sitrep.deadletter import EXIT_TOO_MANY_INVALID, TooManyInvalid
 from sitrep.endpoints import serve
 from sitrep.kafka_io import ensure_topics, make_consumer, make_producer
 from sitrep.processor.intake import parse_published
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_loop(service=SERVICE, settings=settings, consumer=consumer, producer=producer, topics=names,
                  sink=MeteredSink(store), stop=stop)
+    except TooManyInvalid as exc:  # a broken deploy: stop with the code every service uses for it
+        log.critical("%s", exc)
+        return EXIT_TOO_MANY_INVALID
     finally:
         producer.flush()
         producer.close()
