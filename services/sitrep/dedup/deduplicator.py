@@ -73,6 +73,7 @@ class Deduplicator:
             if ids:
                 candidates.update(ids)
         candidates.update(self.by_hash.get(sketch.content_hash, ()))
+        candidates.update(self.quotes.copy_candidates(sketch, params))
         members = [s for s in map(self.load, sorted(candidates)) if s is not None]
         verdict = decide(sketch, match_bucket(sketch, members, params), params, now=now)
         if verdict["verdict"] == "unique":

@@ -19,6 +19,18 @@ class DedupParams:
     # quote_min_words words (quote_min_words - shingle + 1 shingles) is found whichever of the two came first
     quote_window: int = 4
     quote_tweet_anchors: int = 3  # smallest shingle hashes of a tweet (anchors for articles that come later)
+    # copies by containment (dedup.verdict.copy_score): the shorter article's prose shingles found in the longer one,
+    # whatever the headline, cut or added paragraphs; the ceiling Jaccard puts on a truncated copy does not apply
+    copy_containment: float = 0.7
+    # template guard: share of the shorter article's distinctive words (numbers, names) that the longer one has; two
+    # releases of one template share their sentences but not their figures and places
+    copy_kept: float = 0.75
+    copy_min_shingles: int = 15  # prose shingles the shorter article needs (~20 words): less is a phrase, not a text
+    # articles scored per document for containment (per partition of a stream): those whose anchors its shingles hit
+    # most. A copy hits ~2/(quote_window+1) of the shared shingles' anchors; articles that only share a few stock
+    # phrases hit a few, and scoring all of them would cost more than the rest of dedup together
+    copy_candidates: int = 8
+    prose_min_words: int = 8  # a line of fewer words that does not end like a sentence is clutter (dedup.features)
 
     def __post_init__(self) -> None:
         if self.shingle < 1 or self.num_perm < 1 or self.bands < 1 or self.rows < 1:
@@ -27,6 +39,8 @@ class DedupParams:
             raise ValueError(f"bands x rows ({self.bands}x{self.rows}) exceeds num_perm ({self.num_perm})")
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
+        if not (0.0 < self.copy_containment <= 1.0 and 0.0 <= self.copy_kept <= 1.0):
+            raise ValueError("copy_containment must be in (0, 1] and copy_kept in [0, 1]")
         if self.quote_window < 1:
             raise ValueError("quote_window must be positive")
 

@@ -12,17 +12,25 @@ anchors and this runs for every document: a plain dict.update is ~20x cheaper th
 An overwritten anchor rarely loses a link, since a quoted tweet spans several of the article's windows. The anchors
 of a document are in its Sketch, so the maps can be rebuilt from stored sketches and entries are removed when a
 sketch is evicted.
+
+The article anchors also find copies by containment (rank_anchor_hits, QuoteIndex.copy_candidates): an article that
+shares a run of >= quote_window shingles with an earlier one hits one of its anchors, in either direction and
+however short the copy, so truncated copies that share no LSH band are still scored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import TypeVar
 
 import orjson
 
 from sitrep.dedup.params import DedupParams
 from sitrep.dedup.sketch import Sketch
 from sitrep.dedup.verdict import containment
+
+K = TypeVar("K", bound=Hashable)
 
 
 def quotable(tweet: Sketch, params: DedupParams) -> bool:
@@ -41,6 +49,17 @@ def link_score(a: Sketch, b: Sketch, params: DedupParams) -> float | None:
     """quote_score of a tweet and an article given in either order (None for two of a kind)."""
     tweet, article = (a, b) if a.kind == "tweet" else (b, a)
     return quote_score(tweet, article, params)
+
+
+def rank_anchor_hits(lookups: Iterable[K], table: Mapping[K, str], params: DedupParams) -> list[str]:
+    """The documents of an anchor table that a document's shingles (`lookups`) hit most, at most
+    `params.copy_candidates` of them, ties by id (so the same table and lookups give the same candidates whatever
+    the order they came in)."""
+    # map and filter: one C-level pass, no Python frame per shingle (this runs for every shingle of every article)
+    hits: Counter[str] = Counter(filter(None, map(table.get, lookups)))
+    if len(hits) <= params.copy_candidates:
+        return sorted(hits)
+    return [doc for doc, _ in sorted(hits.items(), key=lambda dh: (-dh[1], dh[0]))[: params.copy_candidates]]
 
 
 class QuoteIndex:
@@ -74,6 +93,14 @@ class QuoteIndex:
         found = {table[k] for k in table.keys() & sketch.shingles.tolist()}
         found.discard(sketch.doc_id)
         return found
+
+    def copy_candidates(self, sketch: Sketch, params: DedupParams) -> list[str]:
+        """Ids of articles that may share a run of text with this article (copies by containment, either way): an
+        earlier article is indexed under its winnowed shingles, and any run of `quote_window` shingles it shares
+        with this one holds one of them — however short the shared text or the copy is."""
+        if sketch.kind != "article":
+            return []
+        return [d for d in rank_anchor_hits(sketch.shingles.tolist(), self.articles, params) if d != sketch.doc_id]
 
     def links(
         self, sketch: Sketch, load: Callable[[str], Sketch | None], params: DedupParams

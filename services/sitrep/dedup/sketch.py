@@ -9,7 +9,7 @@ it halves the state.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,12 +19,13 @@ import rensa
 from numpy.lib.stride_tricks import as_strided
 
 from sitrep.cleaning.normalize import hash_words, strip_links, word_hashes
+from sitrep.dedup.features import word_features
 from sitrep.dedup.params import DedupParams
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 KINDS = ("article", "tweet")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added clutter, names and capitals; version 1 sketches still decode (without them)
 UNKNOWN_TIME = "9999-12-31T23:59:59Z"  # undated documents sort last: never preferred as the original
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -55,6 +56,19 @@ class Sketch:
     band_keys: tuple[str, ...]  # f"{band}:{hash:016x}", one per LSH band (empty for an empty text)
     anchors: U32  # sorted unique quote anchors (see dedup.quotes)
     n_words: int
+    # for copies by containment (see dedup.verdict.copy_score); empty in sketches stored before format 2
+    # positions in `shingles` of those found only outside prose lines (positions: a prose mask costs no search)
+    clutter_at: U32 = field(default_factory=lambda: _EMPTY)
+    names: U32 = field(default_factory=lambda: _EMPTY)  # 32-bit hashes of distinctive words on prose lines
+    capitals: U32 = field(default_factory=lambda: _EMPTY)  # 32-bit hashes of all words opening with a capital/digit
+
+    @property
+    def prose_size(self) -> int:
+        """Shingles that count for containment (those of prose lines)."""
+        return len(self.shingles) - len(self.clutter_at)
+
+
+_EMPTY: U32 = np.empty(0, dtype=np.uint32)
 
 
 def utc_key(published_at: str | None) -> str:
@@ -88,6 +102,16 @@ def sorted_unique(a: U32) -> U32:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def members(a: U32, b: U32) -> npt.NDArray[np.bool_]:
+    """Which elements of `a` are in the sorted array `b` (one binary search per element of a)."""
+    if len(b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    found: npt.NDArray[np.bool_] = b[pos] == a
+    return found
 
 
 def band_keys(shingles: U32, params: DedupParams) -> tuple[str, ...]:
@@ -133,6 +157,7 @@ def make_sketch(doc: dict[str, Any], params: DedupParams) -> Sketch:
     shingles = sorted_unique(seq)
     # tweets: their smallest shingles; articles: winnowed shingles (see dedup.quotes for why each)
     anchors = shingles[: params.quote_tweet_anchors].copy() if kind == "tweet" else winnow(seq, params.quote_window)
+    copy_parts = _copy_parts(doc.get("text") or "", words, seq, shingles, params) if kind != "tweet" else None
     return Sketch(
         doc_id=doc["id"],
         kind=kind if kind in KINDS else "article",
@@ -142,11 +167,32 @@ def make_sketch(doc: dict[str, Any], params: DedupParams) -> Sketch:
         band_keys=band_keys(shingles, params),
         anchors=anchors,
         n_words=len(words),
+        **(copy_parts or {}),
     )
+
+
+def _copy_parts(text: str, words: U64, seq: U32, shingles: U32, params: DedupParams) -> dict[str, U32]:
+    """An article's clutter shingles, names and capitals (tweets are never copies by containment: a tweet inside
+    an article is a quote)."""
+    features = word_features(text, params.prose_min_words)
+    if len(features.prose) != len(words):  # cannot happen (same folded bytes); no copy features rather than wrong
+        return {}
+    k = min(params.shingle, len(words))
+    outside = np.concatenate(([0], np.cumsum(~features.prose)))
+    prose_shingle = outside[k:] - outside[: len(seq)] == 0 if len(seq) else np.zeros(0, dtype=bool)
+    in_prose = sorted_unique(seq[prose_shingle])
+    clutter_at = np.flatnonzero(~members(shingles, in_prose)).astype(np.uint32)
+    top = (words >> _S32).astype(np.uint32)
+    return {
+        "clutter_at": clutter_at,
+        "names": sorted_unique(top[features.distinctive & features.prose]),
+        "capitals": sorted_unique(top[features.capitalised]),
+    }
 
 
 # version, kind, n_words, n_shingles, n_anchors, n_bands, len(doc_id), len(time), content hash (16 raw bytes)
 _HEAD = struct.Struct("<BBIIIHHB16s")
+_COPY_HEAD = struct.Struct("<III")  # format 2: n_clutter, n_names, n_capitals, after the head
 
 
 def sketch_to_bytes(s: Sketch) -> bytes:
@@ -164,23 +210,31 @@ def sketch_to_bytes(s: Sketch) -> bytes:
         len(when),
         bytes.fromhex(s.content_hash),
     )
-    return b"".join((head, doc_id, when, bands, s.shingles.astype("<u4").tobytes(), s.anchors.astype("<u4").tobytes()))
+    copy_head = _COPY_HEAD.pack(len(s.clutter_at), len(s.names), len(s.capitals))
+    arrays = [a.astype("<u4").tobytes() for a in (s.shingles, s.anchors, s.clutter_at, s.names, s.capitals)]
+    return b"".join((head, copy_head, doc_id, when, bands, *arrays))
 
 
 def sketch_from_bytes(b: bytes) -> Sketch:
     version, kind, n_words, n_sh, n_an, n_bands, n_id, n_when, chash = _HEAD.unpack_from(b)
-    if version != FORMAT_VERSION:
+    if version not in (1, FORMAT_VERSION):
         raise ValueError(f"sketch format {version}, expected {FORMAT_VERSION}")
     pos = _HEAD.size
+    n_copy = (0, 0, 0)
+    if version >= 2:
+        n_copy = _COPY_HEAD.unpack_from(b, pos)
+        pos += _COPY_HEAD.size
     doc_id = b[pos : pos + n_id].decode()
     pos += n_id
     when = b[pos : pos + n_when].decode()
     pos += n_when
     bands = b[pos : pos + 8 * n_bands].hex()
     pos += 8 * n_bands
-    shingles = np.frombuffer(b, dtype="<u4", count=n_sh, offset=pos).astype(np.uint32)
-    pos += 4 * n_sh
-    anchors = np.frombuffer(b, dtype="<u4", count=n_an, offset=pos).astype(np.uint32)
+    arrays: list[U32] = []
+    for n in (n_sh, n_an, *n_copy):
+        arrays.append(np.frombuffer(b, dtype="<u4", count=n, offset=pos).astype(np.uint32))
+        pos += 4 * n
+    shingles, anchors, clutter_at, names, capitals = arrays
     return Sketch(
         doc_id=doc_id,
         kind=KINDS[kind],
@@ -190,4 +244,7 @@ def sketch_from_bytes(b: bytes) -> Sketch:
         band_keys=_keys(bands),
         anchors=anchors,
         n_words=n_words,
+        clutter_at=clutter_at,
+        names=names,
+        capitals=capitals,
     )

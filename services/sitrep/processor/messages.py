@@ -56,7 +56,8 @@ class LshReply(TypedDict):
     part: int
     parts: int
     seen: bool  # this document id was stored here before, from another raw message (a replay)
-    matches: list[list[Any]]  # [doc_id, published_key, id_key, similarity, same_hash]
+    # sitrep.dedup.verdict.match_to_row: [doc_id, published_key, id_key, similarity, same_hash, containment, kept]
+    matches: list[list[Any]]
     quotes: list[list[Any]]  # [doc_id, published_key, id_key, containment]
     origin: str
 

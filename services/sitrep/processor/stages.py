@@ -21,9 +21,9 @@ import zlib
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
-from sitrep.dedup import DedupParams, Match, Sketch, decide, make_sketch, sketch_from_bytes, sketch_to_bytes
-from sitrep.dedup.quotes import link_score, quotable
-from sitrep.dedup.verdict import match_bucket, verdict_record
+from sitrep.dedup import DedupParams, Sketch, decide, make_sketch, sketch_from_bytes, sketch_to_bytes
+from sitrep.dedup.quotes import link_score, quotable, rank_anchor_hits
+from sitrep.dedup.verdict import match_bucket, match_from_row, match_to_row, verdict_record
 from sitrep.extraction import blocking_keys, merge
 from sitrep.processor.messages import DedupRequest, DocEnvelope, LshReply, LshRequest, SketchEntry
 
@@ -124,8 +124,10 @@ def visit_partition(
     mates: set[str] = set()
     for key in msg["bands"]:
         mates.update(bands.get(key) or ())
+    if sketch.kind == "article":  # copies by containment: the articles sharing most runs of text, by their anchors
+        mates.update(rank_anchor_hits(map(str, msg["lookups"]), article_anchors, params))
     members = [s for s in map(load, sorted(mates - {doc_id})) if s is not None]
-    matches = [[m.doc_id, *m.order_key, m.similarity, m.same_hash] for m in match_bucket(sketch, members, params)]
+    matches = [match_to_row(m) for m in match_bucket(sketch, members, params)]
 
     other_table = article_anchors if sketch.kind == "tweet" else tweet_anchors
     linked = {other_table[_k(a)] for a in msg["lookups"] if _k(a) in other_table} - {doc_id}
@@ -230,7 +232,7 @@ def combine_verdict(
     sketch = decode_sketch(envelope["sketch"])
     replies = list(replies)
     seen_before = any(r["seen"] for r in replies)
-    matches = {m[0]: Match(m[0], (m[1], m[2]), m[3], m[4]) for r in replies for m in r["matches"]}
+    matches = {m[0]: match_from_row(m) for r in replies for m in r["matches"]}
     verdict = decide(sketch, matches.values(), params, seen_before=seen_before)
     links = {q[0]: ((q[1], q[2]), q[3]) for r in replies for q in r["quotes"]}
     if verdict["verdict"] == "unique" and links:
