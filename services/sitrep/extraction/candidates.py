@@ -14,7 +14,7 @@ from datetime import timedelta
 from sitrep.extraction.casualties import find_fatalities
 from sitrep.extraction.consolidate import Candidate, absorb, detail
 from sitrep.extraction.dates import DateMention
-from sitrep.extraction.frame import Context, carried_date
+from sitrep.extraction.frame import Context, Section
 from sitrep.extraction.lexicon import Place
 from sitrep.extraction.mentions import Document, Sentence
 from sitrep.extraction.roles import assign_roles
@@ -27,7 +27,11 @@ _AFTER_EARLIER = re.compile(r"\b(?:comes?|came|follows|followed|coming)\s+after\
 # "after weeks of heavy bombardment": background to the reported event, not an event of its own
 _DURATIVE = re.compile(r"\b(?:days|weeks|months|years) of (?:\w+ ){0,2}$")
 _DEFINITE = re.compile(r"\b(?:the|this|that|same)\s+(?:\w+\s+)?$")
-_ALSO = re.compile(r"\b(?:also|meanwhile|separately)\b")
+# Follow-on sentences: another event of the same day as the one just reported
+_ALSO = re.compile(
+    r"\b(?:also|meanwhile|separately|in addition|additionally|hours later|later (?:that|the same|in the) day|"
+    r"(?:on|during|in) the same (?:day|night|operation|raid|attack)|at the same time|elsewhere)\b"
+)
 # ACLED's default actors when a report names none: an unclaimed bomb was planted by an unidentified armed group; the
 # victims of an abduction or an attack on people are civilians unless named
 _UNKNOWN_PERPETRATOR = {"Remote explosive/landmine/IED", "Shelling/artillery/missile attack",
@@ -118,9 +122,33 @@ def pick_date(s: Sentence, trig: Trigger) -> DateMention | None:
     return min(s.dates, key=lambda d: abs(d.start - trig.start))
 
 
+CARRY_SENTENCES = 2  # a date carries over this many sentences: further on, the text has usually moved on
+
+
+def carried_date(doc: Document, idx: int) -> DateMention | None:
+    """The first resolved date of the nearest earlier sentence (of the last few, same paragraph, same list item)
+    that has one."""
+    para = doc.spans[idx][2]
+    role = doc.roles.get(idx)
+    for j in range(idx - 1, max(-1, idx - 1 - CARRY_SENTENCES), -1):
+        other = doc.roles.get(j)
+        if doc.spans[j][2] != para or (other is not None and other.kind == "item" and other != role):
+            return None  # another paragraph, or another list item: each item states its own date or the header's
+        dated = next((d for d in doc.sentence(j).dates if d.date), None)
+        if dated:
+            return dated
+    return None
+
+
+def _frame_date(doc: Document) -> DateMention | None:
+    return DateMention(0, 0, doc.frame.date, 1) if doc.frame.date else None
+
+
 def _read(s: Sentence, trig: Trigger, ctx: Context) -> Reading | None:
     actor1, actor2 = assign_roles(s, trig)
     prev = ctx.last_in_para.get(s.para)
+    if ctx.section is not None:  # a list item: what it leaves unstated, its header states
+        actor1 = actor1 or ctx.section.actor1
     deciding = actor1 if trig.needs in ("state", "nonstate") else actor1 or (prev.actor1 if prev else None)
     typed = sub_type(trig, s, deciding)
     return None if typed is None else Reading(s, trig, typed, actor1, actor2)
@@ -130,6 +158,8 @@ def _inherited_date(doc: Document, idx: int, r: Reading, ctx: Context) -> DateMe
     """The date of a sentence that states none: carried from the sentences before, or the last event's."""
     s, trig = r.sentence, r.trig
     dm = carried_date(doc, idx)
+    if ctx.section is not None:
+        return dm or ctx.section.date or _frame_date(doc)
     last = ctx.last
     if (
         dm is None
@@ -140,6 +170,9 @@ def _inherited_date(doc: Document, idx: int, r: Reading, ctx: Context) -> DateMe
         # "Israeli artillery also shelled ...", "In Tripoli, demonstrators gathered ...": the same day as the event
         # just reported
         dm = DateMention(0, 0, last.date, last.time_precision)
+    if dm is None and doc.frame.date is not None:
+        # no date of its own: the day the report speaks from (its dateline or page date), known to the statement day
+        dm = DateMention(0, 0, doc.frame.date, 2)
     if dm is not None and dm.date is not None and _AFTER_EARLIER.search(s.folded, max(0, trig.start - 40), trig.start):
         # "this comes after a deal was struck": earlier than the reported event, within the week before
         dm = DateMention(dm.start, dm.end, dm.date - timedelta(days=1), 2)
@@ -219,6 +252,8 @@ def _place_reading(doc: Document, idx: int, r: Reading, ctx: Context, made: list
     prev = ctx.last_in_para.get(s.para)
     if place is None and prev is not None and prev.sub_event_type == r.sub_type and prev.place:
         place = (prev.place, prev.geo_precision)
+    if place is None and ctx.section is not None:
+        place = ctx.section.place
     if place is None:
         return None
     if prev is not None and prev.sub_event_type == r.sub_type and not explicit_date:
@@ -226,10 +261,12 @@ def _place_reading(doc: Document, idx: int, r: Reading, ctx: Context, made: list
     return _new_candidate(r, dm, explicit_date, place, explicit_place, doc)
 
 
-def sentence_candidates(doc: Document, idx: int, ctx: Context) -> list[Candidate]:
-    """The new candidates of sentence `idx` (details of earlier events are folded into them on the way)."""
+def sentence_candidates(doc: Document, idx: int, ctx: Context) -> tuple[list[Reading], list[Candidate]]:
+    """The typed triggers and the new candidates of sentence `idx` (details of earlier events are folded into them
+    on the way)."""
     s = doc.sentence(idx)
     made: list[Candidate] = []
+    readings: list[Reading] = []
     done_until = -1  # several types may start at one word: the first whose conditions hold is the trigger
     for trig in find_triggers(s.folded, s.cues):
         if trig.start < done_until or blocked(s, trig):
@@ -238,10 +275,48 @@ def sentence_candidates(doc: Document, idx: int, ctx: Context) -> list[Candidate
         if reading is None:
             continue
         done_until = trig.end
+        readings.append(reading)
         cand = _place_reading(doc, idx, reading, ctx, made)
         if cand is not None:
             made.append(cand)
-    return most_specific(made)
+    return readings, most_specific(made)
+
+
+def section_of(doc: Document, idx: int, readings: list[Reading], cands: list[Candidate]) -> Section:
+    """What header sentence `idx` states for the list items under it."""
+    s = doc.sentence(idx)
+    place = pick_place(s, readings[0].trig) if readings else None
+    if place is None and s.places:
+        best = max(s.places, key=lambda pm: pm.score)
+        place = (best.place, best.precision)
+    dated = next((d for d in s.dates if d.date is not None), None)
+    if readings:
+        r = readings[0]
+        own = pick_date(s, r.trig)
+        return Section(r.sub_type, r.actor1, r.actor2, own if own and own.date else dated, place, cands)
+    return Section(None, s.actors[0].actor if s.actors else None, None, dated, place, cands)
+
+
+def item_from_section(doc: Document, idx: int, section: Section) -> Candidate | None:
+    """A list item with no trigger of its own ("- Saada: two launch platforms (Tuesday)."): an event of its header's
+    type, actors and date, at the item's own place (and on its own date, when it states one)."""
+    s = doc.sentence(idx)
+    role = doc.roles.get(idx)
+    if section.sub_type is None or role is None or role.item != s.start:
+        return None  # no type to inherit, or not the item's first sentence
+    trig = Trigger(0, 0, section.sub_type, "", False)
+    place = pick_place(s, trig) or section.place
+    # a day the item states ("(Tuesday)"); a vaguer phrase belongs to a clause about something else ("from which
+    # launches were carried out earlier this week")
+    own = next((d for d in s.dates if d.date is not None and d.precision == 1), None)
+    dm = own or section.date or _frame_date(doc)
+    if place is None or dm is None or dm.date is None:
+        return None
+    fatalities = find_fatalities(s.text)
+    explicit = {"date": own is not None, "place": True, "actor1": section.actor1 is not None,
+                "fatalities": fatalities is not None}  # fmt: skip
+    return Candidate(section.sub_type, dm.date, dm.precision, place[0], place[1], section.actor1, section.actor2,
+                     fatalities, [(s.start, s.end)], explicit, doc.place_counts.get(place[0].id, 0))  # fmt: skip
 
 
 def most_specific(made: list[Candidate]) -> list[Candidate]:

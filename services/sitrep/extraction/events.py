@@ -16,10 +16,10 @@ from typing import Any
 from sitrep.cleaning.segments import to_raw_span
 from sitrep.extraction.actors import generic_actor
 from sitrep.extraction.anchors import anchors
-from sitrep.extraction.candidates import sentence_candidates
+from sitrep.extraction.candidates import Reading, item_from_section, section_of, sentence_candidates
 from sitrep.extraction.consolidate import Candidate, consolidate
 from sitrep.extraction.dates import parse_published
-from sitrep.extraction.frame import Context
+from sitrep.extraction.frame import Context, Section, document_frame
 from sitrep.extraction.mentions import Document
 from sitrep.extraction.taxonomy import EVENT_TYPE
 
@@ -29,11 +29,33 @@ __all__ = ["Candidate", "extract_events", "find_candidates", "provisional_id"]
 def find_candidates(text: str, published: date, derived: bool = False) -> list[Candidate]:
     """Events of one clean text. `derived`: the text is one post split from a page, whose publication date need not
     be the post's own (dates then anchor to the post's own latest stated date, see `anchors`)."""
-    doc = Document(text, published, anchors(text, published, derived))
-    ctx = Context()
-    for idx in doc.cued():
-        ctx.add(doc.spans[idx][2], sentence_candidates(doc, idx, ctx))
+    frame = document_frame(text, published, derived)
+    doc = Document(text, published, anchors(text, published, derived, frame.date), frame)
+    ctx = Context(frame)
+    for idx in doc.visited():
+        role = doc.roles.get(idx)
+        if role is None or role.kind == "header":
+            ctx.section = None
+        readings, cands = sentence_candidates(doc, idx, ctx)
+        if ctx.section is not None:
+            _list_item(doc, idx, ctx, ctx.section, readings, cands)
+        ctx.add(doc.spans[idx][2], cands)
+        if role is not None and role.kind == "header":
+            ctx.section = section_of(doc, idx, readings, cands)
     return consolidate(ctx.made)
+
+
+def _list_item(doc: Document, idx: int, ctx: Context, section: Section, readings: list[Reading],
+               cands: list[Candidate]) -> None:  # fmt: skip
+    """A list item: an event of its own, or its header's event at the item's place; once the items give the events
+    the header summarises, the header's own (vaguer) candidate goes."""
+    if not readings:
+        inherited = item_from_section(doc, idx, section)
+        if inherited is not None:
+            cands.append(inherited)
+    if cands and section.header_candidates:
+        ctx.drop(section.header_candidates)
+        section.header_candidates = []
 
 
 def _confidence(c: Candidate) -> float:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from sitrep.extraction.anchors import Anchors
 from sitrep.extraction.dates import DateMention, find_dates
+from sitrep.extraction.frame import DocFrame, is_caps_header, is_list_item
 from sitrep.extraction.lexicon import KIND_RANK, Mention, Place, lexicon
 from sitrep.extraction.sentences import split_sentences
 from sitrep.extraction.textnorm import fold
@@ -139,16 +140,47 @@ def doc_countries(mentions: list[Mention]) -> dict[str, int]:
     return counts
 
 
+class ListRole(NamedTuple):
+    kind: str  # "header" (a sentence over a list) | "item" (a sentence of a list item)
+    item: int  # for an item: the offset of its line, shared by the item's sentences
+
+
+def _line_of(text: str, pos: int) -> tuple[int, str]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, text[start : len(text) if end < 0 else end]
+
+
+def list_roles(text: str, spans: list[tuple[int, int, int]]) -> dict[int, ListRole]:
+    """Sentences that are list items, and the header sentence over each run of items (one ending in ":", or an
+    all-capitals header line)."""
+    roles: dict[int, ListRole] = {}
+    for i, (start, _, _) in enumerate(spans):
+        line_start, line = _line_of(text, start)
+        if is_list_item(line):
+            roles[i] = ListRole("item", line_start)
+    for i in sorted(roles):
+        j = i - 1
+        if j < 0 or j in roles:
+            continue
+        header = text[spans[j][0] : spans[j][1]].rstrip()
+        if header.endswith(":") or is_caps_header(_line_of(text, spans[j][0])[1]):
+            roles[j] = ListRole("header", -1)
+    return roles
+
+
 class Document:
     """A text's dictionary mentions and trigger cues, found once; its sentences built on first use."""
 
-    def __init__(self, text: str, published: date, anchor: Anchors) -> None:
-        self.text, self.published, self.anchor = text, published, anchor
+    def __init__(self, text: str, published: date, anchor: Anchors, frame: DocFrame) -> None:
+        self.text, self.published, self.anchor, self.frame = text, published, anchor, frame
         self.folded = fold(text)
-        self.mentions = lexicon().find(text, self.folded)
+        # the dateline names where the reporter is: no place or actor there is part of any event
+        self.mentions = [m for m in lexicon().find(text, self.folded) if not frame.in_dateline(m.start)]
         self.countries = doc_countries(self.mentions)
         self.cues = cue_starts(self.folded)
         self.spans = split_sentences(text)
+        self.roles = list_roles(text, self.spans)
         self._starts = [start for start, _, _ in self.spans]
         self._mention_starts = [m.start for m in self.mentions]
         self._cue_offsets = [c for c, _ in self.cues]
@@ -169,6 +201,11 @@ class Document:
     def cued(self) -> list[int]:
         """Indexes of the sentences holding a trigger cue, in order."""
         return sorted({bisect.bisect_right(self._starts, c) - 1 for c in self._cue_offsets} - {-1})
+
+    def visited(self) -> list[int]:
+        """The sentences that may state an event: those with a trigger cue, list items and their headers; never a
+        caption or clutter line."""
+        return [i for i in sorted(set(self.cued()) | set(self.roles)) if not self.frame.is_skipped(self.spans[i][0])]
 
     def sentence(self, i: int) -> Sentence:
         built = self._built.get(i)
@@ -195,11 +232,11 @@ def _proper_noun_neighbour(text: str, start: int, end: int) -> bool:
     gap_after = text[end : end + 2]
     possessive = bool(before) and before[-1].endswith(("'s", "’s"))  # "Syria's Idlib": a qualifier, not a name
     glued_before = (
-        bool(before) and not possessive and gap_before.endswith(" ") and "," not in gap_before
+        bool(before) and not possessive and gap_before[-1:] == " " and gap_before[:1].isalnum()
         and before[-1][:1].isupper() and before[-1].lower() not in _FUNCTION and not before[-1].isupper()
     )  # fmt: skip
     glued_after = (
-        bool(after) and gap_after.startswith(" ") and "," not in gap_after and after[0][:1].isupper()
+        bool(after) and gap_after[:1] == " " and gap_after[1:].isalpha() and after[0][:1].isupper()
         and after[0].lower() not in _PLACE_WORDS and not after[0].isupper()
     )  # fmt: skip
     return glued_before or glued_after
