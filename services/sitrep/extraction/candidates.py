@@ -18,14 +18,24 @@ from sitrep.extraction.frame import Context, Section
 from sitrep.extraction.lexicon import Place
 from sitrep.extraction.mentions import Document, Sentence
 from sitrep.extraction.roles import assign_roles
+from sitrep.extraction.salience import is_background
 from sitrep.extraction.taxonomy import AIR_ACTORS, STATE_ACTORS
-from sitrep.extraction.triggers import AIR_WORDS, IRREALIS, NEGATION, Trigger, clause_before, find_triggers
+from sitrep.extraction.triggers import (
+    AIR_PLATFORM,
+    AIR_WORDS,
+    IRREALIS,
+    NEGATION,
+    Trigger,
+    clause_before,
+    find_triggers,
+)
 
 _EVACUATION = re.compile(r"^evacuat")
 _COORDINATED = re.compile(r"\band\s+(?:then\s+|also\s+)?$")
 _AFTER_EARLIER = re.compile(r"\b(?:comes?|came|follows|followed|coming)\s+after\s+(?:\w+\s+){0,3}$")
 # "after weeks of heavy bombardment": background to the reported event, not an event of its own
 _DURATIVE = re.compile(r"\b(?:days|weeks|months|years) of (?:\w+ ){0,2}$")
+_GUN_WORDS = re.compile(r"\b(?:shell(?:s|ed|ing)?|artillery|mortars?|rockets?|tank|tanks|katyushas?)\b")
 _DEFINITE = re.compile(r"\b(?:the|this|that|same)\s+(?:\w+\s+)?$")
 # Follow-on sentences: another event of the same day as the one just reported
 _ALSO = re.compile(
@@ -72,14 +82,52 @@ class Reading:
     actor2: str | None
 
 
+# A weapon that is the object of a disruption ("engineers defused an IED", "seized mortar rounds") did not go off:
+# the disruption is the event (Disrupted weapons use), not an explosion
+_WEAPON_TYPES = {"Remote explosive/landmine/IED", "Suicide bomb", "Grenade", "Chemical weapon",
+                 "Shelling/artillery/missile attack", "Air/drone strike"}  # fmt: skip
+_DISRUPTED_OBJECT = re.compile(
+    r"\b(?:defused|defusing|dismantled|dismantling|destroyed|destroying|seized|seizing|found|discovered|uncovered|"
+    r"recovered|cleared|clearing|removed|located|confiscated|intercepted|intercepting|shot down|disposed of|"
+    r"detonated|seizure of|discovery of|cache of|stockpiles? of)\s+(?:[\w-]+\s+){0,4}$"
+)
+_RETYPED_FROM_AIR = {"Shelling/artillery/missile attack", "Remote explosive/landmine/IED"}
+_CLAUSE_AFTER = re.compile(r"  |;| while | but | whereas ")
+
+
+def _from_the_air(s: Sentence, trig: Trigger) -> bool:
+    """Whether the clause of the trigger names an air platform as what fired or dropped it ("a drone fired two
+    missiles", "rockets fired by a helicopter", "explosives dropped from a drone")."""
+    before = clause_before(s.folded, trig.start)[-60:]
+    rest = s.folded[trig.end : trig.end + 60]
+    stop = _CLAUSE_AFTER.search(rest)
+    return bool(AIR_PLATFORM.search(before) or AIR_PLATFORM.search(rest[: stop.start() if stop else len(rest)]))
+
+
 def sub_type(trig: Trigger, s: Sentence, actor1: str | None) -> str | None:
-    """The trigger's sub-event type when its conditions hold (air context, which side takes territory)."""
+    """The trigger's sub-event type when its conditions hold (air context, which side takes territory); a missile,
+    rocket or explosive launched from an aircraft, a drone or a helicopter is an air/drone strike."""
+    typed = _conditional_type(trig, s, actor1)
+    if typed in _WEAPON_TYPES and trig.needs != "air" and _DISRUPTED_OBJECT.search(s.folded, 0, trig.start):
+        return None
+    if typed in _RETYPED_FROM_AIR and trig.needs != "generic" and _from_the_air(s, trig):
+        return "Air/drone strike"
+    return typed
+
+
+def _conditional_type(trig: Trigger, s: Sentence, actor1: str | None) -> str | None:
     if trig.needs == "air":
         if s.folded.startswith("raid", trig.start) and not AIR_WORDS.search(s.folded) and _GROUND_RAID.search(s.folded):
             return None  # "troops raided the camp": a ground raid
         if AIR_WORDS.search(s.folded) or actor1 in AIR_ACTORS:
             return trig.sub_event_type
         return None
+    if trig.needs == "generic":
+        # "the explosion", "the bombing": an event the text already told, or one it only refers back to
+        if _DEFINITE.search(s.folded[max(0, trig.start - 20) : trig.start]):
+            return None
+        from_air = AIR_PLATFORM.search(s.folded) or actor1 in AIR_ACTORS
+        return None if from_air or _GUN_WORDS.search(s.folded) else trig.sub_event_type
     if trig.needs == "state":
         return trig.sub_event_type if actor1 in STATE_ACTORS else None
     if trig.needs == "nonstate":
@@ -90,7 +138,9 @@ def sub_type(trig: Trigger, s: Sentence, actor1: str | None) -> str | None:
 def blocked(s: Sentence, trig: Trigger) -> bool:
     """Negated, hypothetical or durative background ("after weeks of shelling")."""
     clause = clause_before(s.folded, trig.start)[-60:]
-    return bool(NEGATION.search(clause) or IRREALIS.search(clause) or _DURATIVE.search(clause))
+    if NEGATION.search(clause) or IRREALIS.search(clause) or _DURATIVE.search(clause):
+        return True
+    return is_background(s.folded, trig.start)
 
 
 def pick_place(s: Sentence, trig: Trigger) -> tuple[Place, int] | None:
@@ -228,7 +278,8 @@ def _new_candidate(r: Reading, dm: DateMention | None, explicit_date: bool, plac
     cand = Candidate(r.sub_type, dm.date if dm else None, dm.precision if dm else 0, place[0], place[1],
                      actor1, actor2, fatalities, [(s.start, s.end)], explicit)  # fmt: skip
     cand.place_weight = doc.place_counts.get(place[0].id, 0)
-    cand.weak = r.trig.needs == "air"
+    cand.reference = s.ref
+    cand.weak = r.trig.needs in ("air", "generic")
     return cand
 
 
@@ -316,7 +367,8 @@ def item_from_section(doc: Document, idx: int, section: Section) -> Candidate | 
     explicit = {"date": own is not None, "place": True, "actor1": section.actor1 is not None,
                 "fatalities": fatalities is not None}  # fmt: skip
     return Candidate(section.sub_type, dm.date, dm.precision, place[0], place[1], section.actor1, section.actor2,
-                     fatalities, [(s.start, s.end)], explicit, doc.place_counts.get(place[0].id, 0))  # fmt: skip
+                     fatalities, [(s.start, s.end)], explicit, doc.place_counts.get(place[0].id, 0),
+                     reference=s.ref)  # fmt: skip
 
 
 def most_specific(made: list[Candidate]) -> list[Candidate]:

@@ -7,10 +7,12 @@ one instead of swallowing several distinct days.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sitrep.extraction.lexicon import KIND_RANK, Place, distance_km
+from sitrep.extraction.salience import too_vague_or_old
 
 
 @dataclass(slots=True)
@@ -27,6 +29,7 @@ class Candidate:
     explicit: dict[str, bool] = field(default_factory=dict)
     place_weight: int = 0  # how often the document names the place: breaks ties between equally precise places
     weak: bool = False  # from a generic trigger (a bare "struck"): dropped when its sentence gives a specific one
+    reference: dt.date | None = None  # the date the report speaks from where the event is told
 
 
 def detail(sub_type: str, actor1: str | None, actor2: str | None, fatalities: int | None,
@@ -100,5 +103,7 @@ def consolidate(made: list[Candidate]) -> list[Candidate]:
                     None)  # fmt: skip
         if host:
             absorb(host, c)
-    # a country-level place with only a coarse date is a generic statement, not an event
-    return [c for c in merged if not (c.place and c.place.kind == "country" and c.time_precision != 1)]
+    # salience: a month-only date or one long before the report does not make an event; a country-level place with
+    # only a coarse date is a generic statement
+    return [c for c in merged if not (c.place and c.place.kind == "country" and c.time_precision != 1)
+            and not too_vague_or_old(c.date, c.time_precision, c.reference or c.date)]  # fmt: skip

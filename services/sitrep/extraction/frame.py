@@ -104,14 +104,14 @@ def document_frame(text: str, published: date, derived: bool = False) -> DocFram
     no date of its own: a date line in it is the page's (see `anchors`)."""
     dateline: tuple[int, int] | None = None
     frame_date: date | None = None
-    for i, (start, line) in enumerate(_paragraphs(text, 5)):
-        if i == 0 and len(_paragraphs(text, 2)) > 1:
-            continue  # the headline
+    for start, line in _paragraphs(text, 5):
         page = _page_date(line, published)
         if page is not None and frame_date is None:
             frame_date = page
             continue
-        found = _dateline(start, line, published) if dateline is None else None
+        if len(line) < 80 and not line.endswith("."):
+            continue  # a headline ("Gaza: strike kills five") or a label, not the body's first line
+        found = _dateline(start, line, published)
         if found is not None:
             dateline, frame_date = found[0], frame_date or found[1]
             break
