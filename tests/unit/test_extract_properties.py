@@ -127,7 +127,8 @@ def test_every_trigger_phrase_has_a_cue() -> None:
                # the whole taxonomy, nominal events and instruments
                "dispersed the protesters", "fired tear gas", "a mob lynched", "hurled a grenade", "grenade attack",
                "chemical attack", "raped", "sexual violence", "handed over", "took possession of", "apprehended",
-               "were taken hostage", "set ablaze", "blew himself up", "barrel bombs", "helicopters dropped", "drone attack",
+               "were taken hostage", "set ablaze", "blew himself up", "barrel bombs", "helicopters dropped",
+               "drone attack",
                "carried out several strikes on", "raids by", "attack on their positions", "repelled an attack",
                "attacked a village", "opened fire on villagers", "launched an offensive", "set the houses on fire",
                "destroyed a tunnel", "cleared an anti tank mine", "prisoner swap", "went on strike", "explosion",
