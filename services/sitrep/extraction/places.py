@@ -1,0 +1,392 @@
+"""Place mentions of a whole document, resolved against the worldwide gazetteer with the document as context.
+
+A gazetteer of every country matches thousands of words that are no place in the text at hand ("Of", "Said",
+"Police", "Ali"). A hit becomes a mention only with enough evidence, and its reading is chosen by document context:
+1. spelling: written with a capital (an acronym exactly), except countries, provinces and big places;
+2. names that are English words or given names need more: not at the start of a sentence, and a locative cue
+   ("in", "near", "the village of") or the document's country;
+3. a capitalised name glued to other capitalised words ("Hassan Nasrallah", "Aleppo University") is another name;
+4. readings in the countries the document names (countries, demonyms, provinces, unambiguous towns) beat readings
+   elsewhere; then a province of the document, kind and population. A small place outside the document's countries
+   is not accepted at all: it is almost always a homonym.
+Directional phrases ("southern Lebanon", "northern Mali", "north-west Syria") become regions (lat/lon None when the
+part is of a country; the province's centroid when of a province).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from sitrep.extraction.gazetteer import COMMON, DEMONYM, EXACT, LOWER_OK, Gazetteer, Place, decode, gazetteer
+from sitrep.extraction.textnorm import fold
+
+BIG = 100_000  # people: needs no document context
+SMALL = 20_000  # people: below this, a place outside the document's countries is not taken
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    surface: str  # the raw string as written: text[start:end]
+    place: Place
+    alternatives: tuple[Place, ...]
+    direction: str | None = None  # "northern", "south-eastern", ...: the mention is a part of `place`'s area
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    flags: int
+    readings: tuple[int, ...]
+    cue: bool  # a locative cue before it ("in", "near", "the town of")
+    initial: bool  # first word of a sentence (a capital that proves nothing)
+
+
+_CUE = re.compile(
+    r"(?:\b(?:in|at|near|outside|around|from|to|into|toward|towards|across|inside|within|between|"
+    r"and|or|of|on|via|through|reached|entered|captured|seized|struck|hit|shelled|bombed|attacked|"
+    r"besieged|stormed|overran|targeted|raided|village|town|city|district|province|state|region|"
+    r"county|area|camp|outskirts|suburb|neighbourhood|neighborhood|localities|locality)|,)\s+"
+    r"(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western)\w*\s+)?$"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(\[]|\s[-–—])\s*$")
+_DIRECTION = re.compile(
+    r"\b(north|south|east|west|central|north\s?east|north\s?west|south\s?east|south\s?west|"
+    r"northern|southern|eastern|western|north\s?eastern|north\s?western|south\s?eastern|"
+    r"south\s?western|upper|lower)\s+$"
+)
+_DIRECTION_FORM = {
+    "north": "northern",
+    "south": "southern",
+    "east": "eastern",
+    "west": "western",
+    "central": "central",
+    "upper": "upper",
+    "lower": "lower",
+}
+# Capitalised words that may stand next to a place name without making it part of another name
+_PLACE_WORDS = frozenset(
+    [
+        "governorate",
+        "province",
+        "state",
+        "region",
+        "district",
+        "county",
+        "city",
+        "town",
+        "village",
+        "camp",
+        "base",
+        "airport",
+        "air",
+        "port",
+        "crossing",
+        "border",
+        "heights",
+        "valley",
+        "river",
+        "desert",
+        "mountains",
+        "mountain",
+        "hills",
+        "countryside",
+        "area",
+        "strip",
+        "bank",
+        "coast",
+        "lake",
+        "island",
+        "islands",
+        "international",
+        "university",
+        "hospital",
+        "municipality",
+        "oblast",
+        "division",
+        "department",
+        "prefecture",
+        "street",
+        "road",
+        "square",
+        "market",
+        "bridge",
+        "dam",
+        "gate",
+        "highway",
+        "junction",
+        "mosque",
+        "church",
+        "checkpoint",
+        "prison",
+        "refugee",
+    ]
+)
+_FUNCTION = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "on",
+        "from",
+        "to",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "for",
+        "by",
+        "with",
+        "into",
+        "over",
+        "as",
+        "while",
+        "after",
+        "before",
+        "since",
+        "outside",
+        "around",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "update",
+        "report",
+        "breaking",
+        "live",
+    ]
+)
+_TITLES = re.compile(
+    r"\b(?:mr|mrs|ms|dr|gen|general|col|colonel|lt|maj|major|capt|captain|sgt|president|minister|"
+    r"prime|king|prince|sheikh|shaikh|imam|emir|commander|spokesman|spokeswoman|leader|chief|"
+    r"judge|senator|governor|mayor|sultan|pope|saint|st|father|brother|sister|abu|umm|bin|ibn|"
+    r"son|daughter|named|called)\s+$"
+)
+
+
+def find_place_mentions(text: str, folded: str | None = None) -> list[PlaceMention]:
+    """Every place mention of a WHOLE document, in text order, non-overlapping, resolved with document context."""
+    folded = fold(text) if folded is None else folded
+    g = gazetteer()
+    hits, demonyms = _hits(g, text, folded)
+    hits = [h for h in hits if not _glued(text, h.start, h.end)]
+    context = _context(g, hits, demonyms)
+    admin1s = _admin1_names(g, hits)
+    out = []
+    for h in hits:
+        ranked = _rank(g, h, context, admin1s)
+        if ranked is None:
+            continue
+        mention = PlaceMention(h.start, h.end, text[h.start : h.end], ranked[0], tuple(ranked[1:]))
+        out.append(_directional(g, text, folded, mention, h))
+    return out
+
+
+def document_countries(mentions: list[PlaceMention]) -> list[tuple[str, int]]:
+    """Countries of the document's resolved places, most mentioned first."""
+    counts = Counter(m.place.country for m in mentions if m.place.country)
+    return counts.most_common()
+
+
+def _hits(g: Gazetteer, text: str, folded: str) -> tuple[list[_Hit], Counter[str]]:
+    """Spelling hits that pass the case rules; demonyms only count toward the document's countries."""
+    hits: list[_Hit] = []
+    demonyms: Counter[str] = Counter()
+    for start, end, value in g.matches(folded):
+        flags, _, payload, multi = decode(value)
+        first = text[start]
+        if (
+            not first.isupper()
+            and not (flags & LOWER_OK and first.isalpha())
+            and not _capital_after_article(text, start, end)
+        ):
+            continue
+        if flags & EXACT and not text[start:end].replace(".", "").replace(" ", "").isupper():
+            continue
+        readings = g.readings(payload, multi)
+        if not first.isupper() and not _capital_after_article(text, start, end):
+            # written in lower case: only the readings well known enough to be written so
+            readings = tuple(i for i in readings if _notable(g.place(i)))
+            if not readings:
+                continue
+        if flags & DEMONYM:
+            demonyms[g.place(readings[0]).iso2] += 1
+            continue
+        before = folded[max(0, start - 40) : start]
+        hits.append(
+            _Hit(
+                start,
+                end,
+                flags,
+                readings,
+                bool(_CUE.search(before)),
+                bool(_SENTENCE_START.search(text[max(0, start - 6) : start])),
+            )
+        )
+    return hits, demonyms
+
+
+_ARTICLE = re.compile(r"(?:al|el|ad|ed|as|es|ash|esh|at|et|az|ez|ar|er|an|en|adh|ath)[-‑ ’']", re.IGNORECASE)
+
+
+def _capital_after_article(text: str, start: int, end: int) -> bool:
+    """ "al-Tanf", "el-Fasher": the name is capitalised after its lower-case article."""
+    m = _ARTICLE.match(text, start, end)
+    return m is not None and m.end() < end and text[m.end()].isupper()
+
+
+def _notable(p: Place) -> bool:
+    return p.kind in ("country", "admin1") or p.supplement or p.population >= BIG
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """A capitalised name glued to other capitalised words that are no place words is part of another name
+    ("Hassan Nasrallah", "Aleppo University" is kept as a place word; "President Hassan" is a person)."""
+    if not text[start].isupper() and not _capital_after_article(text, start, end):
+        return False
+    if _TITLES.search(text[max(0, start - 14) : start].lower()):
+        return True
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 30]
+    prev = re.search(r"([A-Z][\w'’-]*) $", before)
+    nxt = re.match(r" ([A-Z][\w'’-]*)", after)
+    glued_before = (
+        prev is not None
+        and prev.group(1).lower() not in _FUNCTION | _PLACE_WORDS
+        and not prev.group(1).endswith(("'s", "’s"))
+        and not prev.group(1).isupper()
+    )
+    glued_after = (
+        nxt is not None and nxt.group(1).lower() not in _FUNCTION | _PLACE_WORDS and not nxt.group(1).isupper()
+    )
+    if not (glued_before or glued_after):
+        return False
+    return not _title_case_line(text, start)
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """A headline in Title Case capitalises every word: gluing proves nothing there."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[line_start : line_end if line_end >= 0 else len(text)])
+    content = [w for w in words if w.lower() not in _FUNCTION or w[0].isupper()]
+    return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.8 * len(content) and len(words) < 20
+
+
+def _context(g: Gazetteer, hits: list[_Hit], demonyms: Counter[str]) -> Counter[str]:
+    """How strongly the document is about each country (ISO code): countries and provinces it names, its
+    demonyms, and its towns that can only be in one country."""
+    ctx: Counter[str] = Counter()
+    for iso, n in demonyms.items():
+        ctx[iso] += n
+    for h in hits:
+        places = [g.place(i) for i in h.readings[:8]]
+        countries = {p.iso2 for p in places}
+        first = places[0]
+        if first.kind == "country" and not h.flags & COMMON:
+            ctx[first.iso2] += 2
+        elif (
+            len(countries) == 1
+            and not h.flags & COMMON
+            and (first.kind == "admin1" or first.supplement or first.population >= 5000)
+        ):
+            ctx[first.iso2] += 2 if first.kind == "admin1" else 1
+    return ctx
+
+
+def _admin1_names(g: Gazetteer, hits: list[_Hit]) -> set[tuple[str, str]]:
+    """(country, province) pairs the document names: a town in a province the text names is that town."""
+    out = set()
+    for h in hits:
+        for i in h.readings[:8]:
+            p = g.place(i)
+            if p.kind == "admin1" and p.admin1:
+                out.add((p.iso2, p.admin1))
+    return out
+
+
+def _score(p: Place, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> float:
+    share = context.get(p.iso2, 0) / total if total else 0.0
+    kind = {"country": 3.0, "admin1": 1.0, "admin2": -0.5}.get(p.kind, 0.0) + (2.0 if p.supplement else 0.0)
+    return (
+        4.0 * share
+        + (1.5 if share else 0.0)
+        + 0.5 * math.log10(p.population + 1)
+        + kind
+        + (1.5 if (p.iso2, p.admin1 or "") in admin1s and p.kind != "admin1" else 0.0)
+    )
+
+
+def _rank(g: Gazetteer, h: _Hit, context: Counter[str], admin1s: set[tuple[str, str]]) -> list[Place] | None:
+    """The readings of a hit best first, or None when the evidence does not make it a place."""
+    total = sum(context.values())
+    places = [g.place(i) for i in h.readings[:24]]
+    ranked = sorted(places, key=lambda p: -_score(p, context, total, admin1s))
+    best = ranked[0]
+    in_context = context.get(best.iso2, 0) > 0
+    notable = _notable(best)
+    if h.flags & COMMON and notable:
+        if h.initial and not (h.cue or in_context):
+            return None  # "Chad", "Jordan", "Georgia": a sentence-initial capital proves nothing
+    elif h.flags & COMMON:
+        # an English word or a given name: a capital inside a sentence, and a cue or the document's country
+        if h.initial or not (h.cue or in_context) or not (in_context or best.population >= BIG):
+            return None
+    elif not notable:
+        if total and not in_context and best.population < SMALL:
+            return None  # a small place in a country the document never names: a homonym
+        if not total and best.population < SMALL and not h.cue:
+            return None
+    return ranked
+
+
+def _directional(g: Gazetteer, text: str, folded: str, m: PlaceMention, h: _Hit) -> PlaceMention:
+    """ "southern Lebanon", "north-west Syria", "eastern Aleppo": a part of the place, as a region."""
+    found = _DIRECTION.search(folded, max(0, m.start - 16), m.start)
+    if found is None:
+        return m
+    word = re.sub(r"\s", "", found.group(1))
+    base = word[:-2] if word.endswith("ern") and word[:-2] in _DIRECTION_FORM else word
+    direction = _DIRECTION_FORM.get(base, base if base.endswith("ern") else base + "ern")
+    place = m.place
+    admin = next(
+        (p for p in (m.place, *m.alternatives) if p.kind == "admin1" and p.iso2 == place.iso2 and place.kind == "town"),
+        None,
+    )
+    if admin is not None and place.population < BIG:
+        place = admin  # "southern Idlib": the province's south, not the town's
+    name = f"{direction} {place.name}"
+    if place.kind == "country":
+        region = Place(
+            f"R-{place.id}-{direction}", name, "region", place.country, None, None, None, None, 0, 3, place.iso2
+        )
+    else:
+        precision = 3 if place.kind in ("admin1", "region") else 2
+        region = Place(
+            f"R-{place.id}-{direction}",
+            name,
+            "region",
+            place.country,
+            place.admin1,
+            place.admin2,
+            place.lat,
+            place.lon,
+            0,
+            precision,
+            place.iso2,
+        )
+    return PlaceMention(
+        found.start(), m.end, text[found.start() : m.end], region, (m.place, *m.alternatives), direction
+    )
