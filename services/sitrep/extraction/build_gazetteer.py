@@ -40,6 +40,7 @@ COMMON = 1  # an English word or a given name: needs more than a capital to be a
 LOWER_OK = 2  # may match written in lower case (countries, admin1, big places; never an English word)
 DEMONYM = 4  # "Sudanese", "Malian": evidence of the country, never a place mention itself
 EXACT = 8  # an acronym ("DRC", "UAE"): only matches written exactly so
+ALT = 16  # only an alternate name of its places (not the name GeoNames gives them): weaker evidence
 
 # Countries whose place names carry the Arabic article and particles ("al-", "Abu"): only there do the
 # transliteration variants of textnorm.name_variants apply (elsewhere "El Paso" must not become "Paso")
@@ -284,6 +285,7 @@ class Admin:
     aliases: list[str]
     type: str
     points: list[tuple[float, float]] = field(default_factory=list)
+    population: int = 0  # of its GeoNames towns: ranks a province against a same-named village
 
 
 _TYPE_WORDS = re.compile(
@@ -347,6 +349,7 @@ def town_rows(folder: Path, countries: Countries, admins: dict[int, Admin]) -> l
         for a in (a1, a2):
             if a is not None:
                 a.points.append((float(lat), float(lon)))
+                a.population += int(pop or 0)
         spellings = [name, *alternates.get(int(gid), [])]
         rows.append(
             Row(
@@ -382,7 +385,7 @@ def admin_rows(admins: dict[int, Admin]) -> list[Row]:
             a.name if a.level == 2 else "",
             lat,
             lon,
-            0,
+            a.population,
             names,
         )
         suffixes = {a.type.lower(), *ADMIN_SUFFIXES} if a.level == 1 else {a.type.lower(), "district"}
@@ -427,7 +430,22 @@ def core_of(key: str) -> str:
     return " ".join(tokens[1:]) if len(tokens) > 1 and tokens[0] in ARTICLES else key
 
 
-def spelling_keys(row: Row, common: set[str], frequent: set[str]) -> dict[str, int]:
+_FUNCTION_WORDS = {"the", "of", "and", "de", "la", "le", "el", "al", "on", "in", "upon", "at", "by"}
+
+
+def is_common(core: str, common: set[str], persons: frozenset[str] = frozenset()) -> bool:
+    """An English word or a given name, or several words that are all everyday English ("Middle East", "The
+    Meeting": each among the most frequent words, which "Abu" and "Kamal" are not)."""
+    if core in common or core in persons:
+        return True
+    words = core.split()
+    return len(words) > 1 and all(w in FREQUENT or w in _FUNCTION_WORDS for w in words)
+
+
+FREQUENT: set[str] = set()  # the most frequent English words, filled by build()
+
+
+def spelling_keys(row: Row, common: set[str], frequent: set[str], persons: frozenset[str]) -> dict[str, int]:
     """Normalised keys of one place with their flags; spellings that are everyday words or codes are dropped."""
     out: dict[str, int] = {}
     big = notable(row)
@@ -443,18 +461,23 @@ def spelling_keys(row: Row, common: set[str], frequent: set[str]) -> dict[str, i
             core in DIRECTION_WORDS
             or key in STOP
             or core in STOP
-            or (core in frequent and row.population < 20_000 and not row.id.startswith("S"))
+            or (core in frequent and row.population < 20_000 and row.kind in ("town", "admin2"))
         ):
             continue
-        flags = COMMON if core in common else 0
+        if len(core.split()) > 1 and is_common(core, common) and not big:
+            continue  # "Middle East", "The Meeting": words that are all English are no small place's name
+        flags = COMMON if is_common(core, common, persons) else 0
         flags |= EXACT if name.isupper() and len(name) <= 5 else 0
         flags |= LOWER_OK if big and not flags else 0
+        flags |= ALT if i > 0 and norm_key(name) != norm_key(row.names[0]) else 0
         # transliteration variants only where the article is written; fewer for small places (memory, load time)
         limit = 24 if row.population >= 10_000 or big else 6
         variants = name_variants(name, limit) if row.cc in ARTICLE_COUNTRIES else {key, norm_key(name.replace("'", ""))}
         for v in variants:
             if v and not v.isdigit() and len(v) < 64 and "<" not in v:
-                out[v] = out[v] | (flags & COMMON) if v in out else flags
+                vflags = flags | (COMMON if is_common(core_of(v), common, persons) else 0)
+                vflags &= ~LOWER_OK if vflags & COMMON else ~0
+                out[v] = (out[v] | (vflags & COMMON)) & ~(ALT & ~vflags) if v in out else vflags
     for key in row.keys:
         if len(key) < 64:
             out.setdefault(key, LOWER_OK if big else 0)
@@ -463,7 +486,8 @@ def spelling_keys(row: Row, common: set[str], frequent: set[str]) -> dict[str, i
 
 def notable(row: Row) -> bool:
     """Known well enough to be named in lower case or without the document's country context."""
-    return row.population >= BIG or row.kind in ("country", "admin1") or row.id.startswith("S")
+    big_town = row.population >= BIG and row.kind == "town"
+    return big_town or row.kind in ("country", "admin1") or row.id.startswith("S")
 
 
 def prior(row: Row) -> tuple[int, int]:
@@ -484,12 +508,18 @@ def build(folder: Path) -> tuple[list[Row], dict[str, tuple[int, list[int]]]]:
     rows = supplement_rows(countries) + country_rows(countries, towns) + admin_rows(admins) + towns
     rows.sort(key=prior)
     common, frequent = english_words(folder)
-    common |= {norm_key(n) for n in (DATA / "person_names.txt").read_text(encoding="utf-8").split() if n}
+    FREQUENT.clear()
+    FREQUENT.update(frequent)
+    persons = frozenset(norm_key(n) for n in (DATA / "person_names.txt").read_text(encoding="utf-8").split() if n)
     keys: dict[str, tuple[int, list[int]]] = {}
     for idx, row in enumerate(rows):
-        for key, flags in spelling_keys(row, common, frequent).items():
+        for key, flags in spelling_keys(row, common, frequent, persons).items():
             old = keys.get(key)
-            keys[key] = (flags, [idx]) if old is None else (old[0] | (flags & (COMMON | EXACT)), [*old[1], idx])
+            if old is None:
+                keys[key] = (flags, [idx])
+            else:  # ALT only when an alternate for every reading
+                merged = (old[0] | (flags & (COMMON | EXACT | LOWER_OK))) & ~(ALT & ~flags)
+                keys[key] = (merged, [*old[1], idx])
     for key, (flags, idxs) in keys.items():  # lower case when a notable reading allows it (the only ones then)
         if flags & LOWER_OK and not any(notable(rows[i]) for i in idxs):
             keys[key] = (flags & ~LOWER_OK, idxs)
@@ -507,9 +537,9 @@ def fmt(x: float | None) -> str:
 
 def encode(flags: int, length: int, payload: int, multi: bool) -> int:
     """One int per spelling, stored in the automaton: what a hit needs without any lookup (see gazetteer.py)."""
-    # 32 bits in all (the automaton stores a C int): 21 payload, 1 multi, 4 flags, 6 length (keys < 64 chars)
-    assert payload < 1 << 21 and length < 64
-    value = ((payload << 1 | multi) << 4 | flags) << 6 | length
+    # 32 bits in all (the automaton stores a C int): 20 payload, 1 multi, 5 flags, 6 length (keys < 64 chars)
+    assert payload < 1 << 20 and length < 64
+    value = ((payload << 1 | multi) << 5 | flags) << 6 | length
     return value - (1 << 32) if value >= 1 << 31 else value
 
 

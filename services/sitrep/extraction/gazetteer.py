@@ -22,7 +22,7 @@ DATA = Path(__file__).with_name("data")
 GAZETTEER = DATA / "gazetteer.tsv.gz"
 
 # key flags, as build_gazetteer writes them
-COMMON, LOWER_OK, DEMONYM, EXACT = 1, 2, 4, 8
+COMMON, LOWER_OK, DEMONYM, EXACT, ALT = 1, 2, 4, 8, 16
 # geo_precision of a place by kind (ACLED: 1 the place itself, 2 a district, 3 a province, region or country)
 PRECISION = {"admin2": 2, "admin1": 3, "country": 3, "region": 3, "border": 3}
 
@@ -49,7 +49,7 @@ class Place:
 def decode(value: int) -> tuple[int, int, int, bool]:
     """(flags, key length, payload, multi) of an automaton value (build_gazetteer.encode)."""
     value &= 0xFFFFFFFF  # stored as a signed 32-bit int
-    return (value >> 6) & 15, value & 63, value >> 11, bool(value >> 10 & 1)
+    return (value >> 6) & 31, value & 63, value >> 12, bool(value >> 11 & 1)
 
 
 class Gazetteer:
@@ -141,4 +141,4 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-__all__ = ["COMMON", "DEMONYM", "EXACT", "LOWER_OK", "Gazetteer", "Place", "fold", "gazetteer"]
+__all__ = ["ALT", "COMMON", "DEMONYM", "EXACT", "LOWER_OK", "Gazetteer", "Place", "fold", "gazetteer"]

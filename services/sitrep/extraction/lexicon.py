@@ -79,12 +79,14 @@ class Lexicon:
         """Place and actor mentions of `text`, merged per span, in text order."""
         folded = fold(text) if folded is None else folded
         by_span: dict[tuple[int, int], tuple[list[Place], list[str]]] = {}
+        actors = find_actor_mentions(text, folded)
         pm: PlaceMention
-        for pm in find_place_mentions(text, folded):
-            places = [c for c in map(_compat, (pm.place, *pm.alternatives)) if c is not None]
-            if places:
-                by_span.setdefault((pm.start, pm.end), ([], []))[0].extend(places)
-        for am in find_actor_mentions(text, folded):
+        for pm in find_place_mentions(text, folded, actors):
+            # the resolved reading only: the old callers' own choice among readings ignores document context
+            place = _compat(pm.place)
+            if place is not None:
+                by_span.setdefault((pm.start, pm.end), ([], []))[0].append(place)
+        for am in actors:
             by_span.setdefault((am.start, am.end), ([], []))[1].append(_old_actor(am))
         out = [Mention(s, e, tuple(p), tuple(dict.fromkeys(a))) for (s, e), (p, a) in sorted(by_span.items())]
         # overlapping spans (a place inside a longer actor name): the longer one wins

@@ -15,12 +15,14 @@ part is of a country; the province's centroid when of a province).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from sitrep.extraction.gazetteer import COMMON, DEMONYM, EXACT, LOWER_OK, Gazetteer, Place, decode, gazetteer
+from sitrep.extraction.actor_names import ActorMention, find_actor_mentions
+from sitrep.extraction.gazetteer import ALT, COMMON, DEMONYM, EXACT, LOWER_OK, Gazetteer, Place, decode, gazetteer
 from sitrep.extraction.textnorm import fold
 
 BIG = 100_000  # people: needs no document context
@@ -49,9 +51,9 @@ class _Hit:
 
 _CUE = re.compile(
     r"(?:\b(?:in|at|near|outside|around|from|to|into|toward|towards|across|inside|within|between|"
-    r"and|or|of|on|via|through|reached|entered|captured|seized|struck|hit|shelled|bombed|attacked|"
+    r"and|or|of|on|via|through|throughout|along|across|beyond|reached|entered|captured|seized|struck|hit|shelled|bombed|attacked|"
     r"besieged|stormed|overran|targeted|raided|village|town|city|district|province|state|region|"
-    r"county|area|camp|outskirts|suburb|neighbourhood|neighborhood|localities|locality)|,)\s+"
+    r"county|area|camp|outskirts|suburb|neighbourhood|neighborhood|localities|locality))\s+"
     r"(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western)\w*\s+)?$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(\[]|\s[-–—])\s*$")
@@ -176,12 +178,16 @@ _TITLES = re.compile(
 )
 
 
-def find_place_mentions(text: str, folded: str | None = None) -> list[PlaceMention]:
-    """Every place mention of a WHOLE document, in text order, non-overlapping, resolved with document context."""
+def find_place_mentions(
+    text: str, folded: str | None = None, actors: list[ActorMention] | None = None
+) -> list[PlaceMention]:
+    """Every place mention of a WHOLE document, in text order, non-overlapping, resolved with document context.
+    `actors`: the document's actor mentions when already found (a place inside a group's name is no place)."""
     folded = fold(text) if folded is None else folded
     g = gazetteer()
     hits, demonyms = _hits(g, text, folded)
-    hits = [h for h in hits if not _glued(text, h.start, h.end)]
+    names = _named_spans(find_actor_mentions(text, folded) if actors is None else actors)
+    hits = [h for h in hits if not _glued(text, h.start, h.end) and not _inside(names, h)]
     context = _context(g, hits, demonyms)
     admin1s = _admin1_names(g, hits)
     out = []
@@ -216,7 +222,12 @@ def _hits(g: Gazetteer, text: str, folded: str) -> tuple[list[_Hit], Counter[str
         if flags & EXACT and not text[start:end].replace(".", "").replace(" ", "").isupper():
             continue
         readings = g.readings(payload, multi)
+        surface = text[start:end]
+        if surface.isupper() and len(surface) <= 5 and not flags & EXACT and not _in_capitals(text, start, end):
+            continue  # an acronym ("SAA", "IMO") that is no place's acronym
         if not first.isupper() and not _capital_after_article(text, start, end):
+            if flags & COMMON:
+                continue
             # written in lower case: only the readings well known enough to be written so
             readings = tuple(i for i in readings if _notable(g.place(i)))
             if not readings:
@@ -241,14 +252,42 @@ def _hits(g: Gazetteer, text: str, folded: str) -> tuple[list[_Hit], Counter[str
 _ARTICLE = re.compile(r"(?:al|el|ad|ed|as|es|ash|esh|at|et|az|ez|ar|er|an|en|adh|ath)[-‑ ’']", re.IGNORECASE)
 
 
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """Inside an all-capitals heading or dateline ("KHARTOUM, Sudan", "GAZA CITY"): capitals prove nothing."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start : text.find("\n", end) if text.find("\n", end) >= 0 else len(text)]
+    words = [w for w in line.split() if any(c.isalpha() for c in w)]
+    return (
+        len(words) > 1
+        and sum(w.isupper() for w in words) >= 0.6 * len(words)
+        or (start == line_start and text[end : end + 1] in (",", " ") and text[start:end].isupper())
+    )
+
+
 def _capital_after_article(text: str, start: int, end: int) -> bool:
     """ "al-Tanf", "el-Fasher": the name is capitalised after its lower-case article."""
     m = _ARTICLE.match(text, start, end)
     return m is not None and m.end() < end and text[m.end()].isupper()
 
 
+def _named_spans(actors: list[ActorMention]) -> list[tuple[int, int, bool]]:
+    """(start, end, whole): spans of actor names; `whole` when the name itself is no place ("Hamas", "Hezbollah";
+    a country's name standing for its forces, "Israel", stays a place too)."""
+    return [(a.start, a.end, a.kind not in ("state", "police")) for a in actors]
+
+
+def _inside(spans: list[tuple[int, int, bool]], h: _Hit) -> bool:
+    i = bisect.bisect_right(spans, (h.start, 1 << 62, True)) - 1
+    while i >= 0 and spans[i][1] > h.start:
+        start, end, whole = spans[i]
+        if start <= h.start and h.end <= end and (end - start > h.end - h.start or whole):
+            return True
+        i -= 1
+    return False
+
+
 def _notable(p: Place) -> bool:
-    return p.kind in ("country", "admin1") or p.supplement or p.population >= BIG
+    return p.kind in ("country", "admin1") or p.supplement or (p.population >= BIG and p.kind == "town")
 
 
 def _glued(text: str, start: int, end: int) -> bool:
@@ -295,7 +334,7 @@ def _context(g: Gazetteer, hits: list[_Hit], demonyms: Counter[str]) -> Counter[
         places = [g.place(i) for i in h.readings[:8]]
         countries = {p.iso2 for p in places}
         first = places[0]
-        if first.kind == "country" and not h.flags & COMMON:
+        if first.kind == "country" and not (h.flags & COMMON and h.initial):
             ctx[first.iso2] += 2
         elif (
             len(countries) == 1
@@ -319,7 +358,9 @@ def _admin1_names(g: Gazetteer, hits: list[_Hit]) -> set[tuple[str, str]]:
 
 def _score(p: Place, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> float:
     share = context.get(p.iso2, 0) / total if total else 0.0
-    kind = {"country": 3.0, "admin1": 1.0, "admin2": -0.5}.get(p.kind, 0.0) + (2.0 if p.supplement else 0.0)
+    # a country's name is the country ("Iraq" is also an alternate name of Arak); a province ranks by its people,
+    # behind a town of the same name unless it is much bigger
+    kind = {"country": 10.0, "admin1": -1.0, "admin2": -1.5}.get(p.kind, 0.0) + (2.0 if p.supplement else 0.0)
     return (
         4.0 * share
         + (1.5 if share else 0.0)
@@ -334,22 +375,26 @@ def _rank(g: Gazetteer, h: _Hit, context: Counter[str], admin1s: set[tuple[str, 
     total = sum(context.values())
     places = [g.place(i) for i in h.readings[:24]]
     ranked = sorted(places, key=lambda p: -_score(p, context, total, admin1s))
-    best = ranked[0]
+    return ranked if _accepted(ranked[0], h, context, total, admin1s) else None
+
+
+def _accepted(best: Place, h: _Hit, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> bool:
+    """Enough evidence that the hit names `best`: the better known the place, the less is needed."""
     in_context = context.get(best.iso2, 0) > 0
-    notable = _notable(best)
-    if h.flags & COMMON and notable:
-        if h.initial and not (h.cue or in_context):
-            return None  # "Chad", "Jordan", "Georgia": a sentence-initial capital proves nothing
-    elif h.flags & COMMON:
-        # an English word or a given name: a capital inside a sentence, and a cue or the document's country
-        if h.initial or not (h.cue or in_context) or not (in_context or best.population >= BIG):
-            return None
-    elif not notable:
-        if total and not in_context and best.population < SMALL:
-            return None  # a small place in a country the document never names: a homonym
-        if not total and best.population < SMALL and not h.cue:
-            return None
-    return ranked
+    common = bool(h.flags & COMMON)
+    if best.kind in ("country", "admin1") or best.supplement:
+        # "Chad", "Jordan", "Georgia": a sentence-initial capital alone proves nothing
+        return not (common and h.initial and not (h.cue or in_context))
+    if best.kind == "town" and best.population >= BIG:
+        return not common or (not h.initial and (h.cue or in_context))
+    if total and not in_context:
+        return False  # a small place in a country the document never names: mostly a homonym
+    supported = (best.iso2, best.admin1 or "") in admin1s
+    if common:  # "Green", "Airport": a cue, the document's country and its province named
+        return not h.initial and h.cue and in_context and (supported or best.population >= SMALL)
+    if h.flags & ALT or best.population < SMALL:
+        return h.cue or supported
+    return True
 
 
 def _directional(g: Gazetteer, text: str, folded: str, m: PlaceMention, h: _Hit) -> PlaceMention:
