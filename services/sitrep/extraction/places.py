@@ -257,10 +257,8 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line = text[line_start : text.find("\n", end) if text.find("\n", end) >= 0 else len(text)]
     words = [w for w in line.split() if any(c.isalpha() for c in w)]
-    return (
-        len(words) > 1
-        and sum(w.isupper() for w in words) >= 0.6 * len(words)
-        or (start == line_start and text[end : end + 1] in (",", " ") and text[start:end].isupper())
+    return (len(words) > 1 and sum(w.isupper() for w in words) >= 0.6 * len(words)) or (
+        start == line_start and text[end : end + 1] in (",", " ") and text[start:end].isupper()
     )
 
 
@@ -331,18 +329,25 @@ def _context(g: Gazetteer, hits: list[_Hit], demonyms: Counter[str]) -> Counter[
     for iso, n in demonyms.items():
         ctx[iso] += n
     for h in hits:
-        places = [g.place(i) for i in h.readings[:8]]
-        countries = {p.iso2 for p in places}
-        first = places[0]
-        if first.kind == "country" and not (h.flags & COMMON and h.initial):
-            ctx[first.iso2] += 2
-        elif (
-            len(countries) == 1
-            and not h.flags & COMMON
-            and (first.kind == "admin1" or first.supplement or first.population >= 5000)
-        ):
-            ctx[first.iso2] += 2 if first.kind == "admin1" else 1
+        got = _contribution(g, h)
+        if got is not None:
+            ctx[got[0]] += got[1]
     return ctx
+
+
+def _contribution(g: Gazetteer, h: _Hit) -> tuple[str, int] | None:
+    """What one hit says of the document's country, if anything (a hit never supports itself: see _accepted)."""
+    places = [g.place(i) for i in h.readings[:8]]
+    first = places[0]
+    if first.kind == "country":
+        return None if h.flags & COMMON and h.initial else (first.iso2, 2)
+    if h.flags & (COMMON | ALT):
+        return None
+    if len({p.iso2 for p in places}) > 1:  # "Gaza", "Rafah": the best known reading speaks, a little
+        return (first.iso2, 1) if _notable(first) else None
+    if first.kind == "admin1" or first.supplement or first.population >= 5000:
+        return first.iso2, 2 if first.kind == "admin1" else 1
+    return None
 
 
 def _admin1_names(g: Gazetteer, hits: list[_Hit]) -> set[tuple[str, str]]:
@@ -380,12 +385,15 @@ def _rank(g: Gazetteer, h: _Hit, context: Counter[str], admin1s: set[tuple[str, 
 
 def _accepted(best: Place, h: _Hit, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> bool:
     """Enough evidence that the hit names `best`: the better known the place, the less is needed."""
-    in_context = context.get(best.iso2, 0) > 0
+    own = _contribution(gazetteer(), h)
+    in_context = context.get(best.iso2, 0) - (own[1] if own and own[0] == best.iso2 else 0) > 0
     common = bool(h.flags & COMMON)
     if best.kind in ("country", "admin1") or best.supplement:
         # "Chad", "Jordan", "Georgia": a sentence-initial capital alone proves nothing
         return not (common and h.initial and not (h.cue or in_context))
     if best.kind == "town" and best.population >= BIG:
+        if h.flags & ALT and not in_context:
+            return h.cue  # "Kuki": an alternate name of a city abroad, in a text about elsewhere
         return not common or (not h.initial and (h.cue or in_context))
     if total and not in_context:
         return False  # a small place in a country the document never names: mostly a homonym
