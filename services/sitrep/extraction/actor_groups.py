@@ -160,9 +160,6 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "Iraqi Security Forces",
             "ISF",
             "Iraqi Joint Operations Command",
-            "Iraqi Counter Terrorism Service",
-            "CTS",
-            "Counter-Terrorism Service",
             "Iraqi F-16s",
             "Iraqi Ministry of Defense",
             "Golden Division",
@@ -284,7 +281,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "Giants Brigades",
         ],
     ),
-    "Military Forces of Libya": (
+    "Military Forces of Libya (Government of National Unity)": (
         "state",
         "Libya",
         ["Government of National Unity forces", "GNU forces", "GNA forces", "Tripoli government forces"],
@@ -492,7 +489,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
         "Syria",
         ["Maghawir al-Thawra", "Revolutionary Commando Army", "New Syrian Army", "Syrian Free Army"],
     ),
-    "Popular Mobilization Units": (
+    "Popular Mobilization Forces": (
         "nonstate",
         "Iraq",
         [
@@ -549,7 +546,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
         "Sudan",
         ["SPLM-N", "SPLM-North", "Sudan People's Liberation Movement-North"],
     ),
-    "Jama'at Nusrat al-Islam wal-Muslimin": (
+    "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": (
         "nonstate",
         None,
         [
@@ -565,7 +562,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "Katiba Macina",
         ],
     ),
-    "Islamic State Sahel Province": (
+    "Islamic State Sahel": (
         "nonstate",
         None,
         [
@@ -579,7 +576,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "EIGS",
         ],
     ),
-    "Islamic State West Africa Province": (
+    "Islamic State West Africa Province (ISWAP)": (
         "nonstate",
         None,
         [
@@ -611,7 +608,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
         "Nigeria",
         ["IPOB", "Indigenous People of Biafra", "Eastern Security Network", "ESN"],
     ),
-    "Fulani Ethnic Militia": (
+    "Fulani Ethnic Militia (Nigeria)": (
         "nonstate",
         None,
         ["Fulani militia", "Fulani militiamen", "Fulani herdsmen", "Fulani gunmen", "Fulani herders"],
@@ -668,7 +665,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "ASWJ",
         ],
     ),
-    "M23": (
+    "M23: March 23 Movement": (
         "nonstate",
         "Democratic Republic of Congo",
         [
@@ -697,7 +694,11 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
     "CODECO": ("nonstate", "Democratic Republic of Congo", ["CODECO", "Cooperative for the Development of Congo"]),
     "Wazalendo": ("nonstate", "Democratic Republic of Congo", ["Wazalendo", "Mai-Mai", "Mai Mai", "Mayi-Mayi"]),
     "FDLR": ("nonstate", None, ["FDLR", "Democratic Forces for the Liberation of Rwanda"]),
-    "Fano": ("nonstate", "Ethiopia", ["Fano", "Fano militia", "Fano militiamen", "Amhara Fano", "Fano fighters"]),
+    "Fano Militia": (
+        "nonstate",
+        "Ethiopia",
+        ["Fano", "Fano militia", "Fano militiamen", "Amhara Fano", "Fano fighters"],
+    ),
     "Oromo Liberation Army": ("nonstate", "Ethiopia", ["OLA", "Oromo Liberation Army", "OLF-Shene", "Shene"]),
     "Tigray People's Liberation Front": (
         "nonstate",
@@ -741,7 +742,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
             "Taliban fighters",
         ],
     ),
-    "Tehrik-i-Taliban Pakistan": (
+    "Tehreek-i-Taliban Pakistan": (
         "nonstate",
         "Pakistan",
         [
@@ -818,7 +819,7 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
         "Colombia",
         ["ELN", "National Liberation Army", "Ejercito de Liberacion Nacional", "ELN rebels", "ELN guerrillas"],
     ),
-    "FARC dissidents": (
+    "FARC Dissidents": (
         "nonstate",
         "Colombia",
         [
@@ -865,6 +866,26 @@ GROUPS: dict[str, tuple[str, str | None, list[str]]] = {
     "Russian Volunteer Corps": ("nonstate", "Russia", ["Russian Volunteer Corps", "RDK"]),
     "Freedom of Russia Legion": ("nonstate", "Russia", ["Freedom of Russia Legion"]),
     "Military Forces of Russia (DPR)": ("state", "Russia", ["DPR forces", "Donetsk People's Republic forces"]),
+    "Counter Terrorism Service of Iraq": (
+        "state",
+        "Iraq",
+        ["Counter Terrorism Service", "Counter-Terrorism Service", "Iraqi Counter Terrorism Service", "CTS"],
+    ),
+    "United Nations": ("international", None, ["United Nations", "UN peacekeepers", "UN peacekeeping force"]),
+    "White Army": ("nonstate", "South Sudan", ["White Army", "Nuer White Army"]),
+    "Sudan People's Liberation Movement-In Opposition": (
+        "nonstate",
+        "South Sudan",
+        ["SPLM-IO", "SPLA-IO", "Sudan People's Liberation Movement-In Opposition", "SPLM/A-IO"],
+    ),
+    "Military Forces of South Sudan": ("state", "South Sudan", ["SSPDF", "South Sudan People's Defence Forces"]),
+    "444th Brigade": ("state", "Libya", ["444th Brigade", "444 Brigade", "Brigade 444"]),
+    "Stability Support Apparatus": (
+        "state",
+        "Libya",
+        ["Stability Support Apparatus", "SSA", "Stabilisation Support Apparatus"],
+    ),
+    "Special Deterrence Force (Rada)": ("state", "Libya", ["Special Deterrence Force", "Rada", "Radaa", "Rada force"]),
 }
 
 # generic kind -> (aliases, platform); ACLED fills the country from the event ("Civilians (Sudan)")
