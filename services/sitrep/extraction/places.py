@@ -339,6 +339,8 @@ def _contribution(g: Gazetteer, h: _Hit) -> tuple[str, int] | None:
     """What one hit says of the document's country, if anything (a hit never supports itself: see _accepted)."""
     places = [g.place(i) for i in h.readings[:8]]
     first = places[0]
+    if not first.iso2:
+        return None  # "the Sahel", "the Red Sea": no one country
     if first.kind == "country":
         return None if h.flags & COMMON and h.initial else (first.iso2, 2)
     if h.flags & (COMMON | ALT):
