@@ -388,7 +388,9 @@ def _rank(g: Gazetteer, h: _Hit, context: Counter[str], admin1s: set[tuple[str, 
 def _accepted(best: Place, h: _Hit, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> bool:
     """Enough evidence that the hit names `best`: the better known the place, the less is needed."""
     own = _contribution(gazetteer(), h)
-    in_context = context.get(best.iso2, 0) - (own[1] if own and own[0] == best.iso2 else 0) > 0
+    own_weight = own[1] if own and own[0] == best.iso2 else 0
+    in_context = context.get(best.iso2, 0) - own_weight > 0
+    total -= own_weight  # the context the rest of the document gives
     common = bool(h.flags & COMMON)
     if best.kind in ("country", "admin1") or best.supplement:
         # "Chad", "Jordan", "Georgia": a sentence-initial capital alone proves nothing
@@ -420,7 +422,7 @@ def _directional(g: Gazetteer, text: str, folded: str, m: PlaceMention, h: _Hit)
         (p for p in (m.place, *m.alternatives) if p.kind == "admin1" and p.iso2 == place.iso2 and place.kind == "town"),
         None,
     )
-    if admin is not None and place.population < BIG:
+    if admin is not None and place.population < 500_000:
         place = admin  # "southern Idlib": the province's south, not the town's
     name = f"{direction} {place.name}"
     if place.kind == "country":
