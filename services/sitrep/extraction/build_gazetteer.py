@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -568,8 +569,9 @@ def write(rows: list[Row], keys: dict[str, tuple[int, list[int]]], out: Path) ->
     # keys carry a leading space: they are searched in " " + folded text, so a key only matches at a word start
     buf.write(f"#keys\t{len(ordered)}\n")
     buf.write("".join(f" {k}\n" for k in ordered))
-    buf.write("#values\n" + ",".join(map(str, values)) + "\n")
-    buf.write("#multi\n" + ",".join(map(str, multi)) + "\n")
+    # fixed-width hex of little-endian int32s: the loader turns them into an array without a Python int each
+    buf.write("#values\n" + struct.pack(f"<{len(values)}i", *values).hex() + "\n")
+    buf.write("#multi\n" + struct.pack(f"<{len(multi)}I", *multi).hex() + "\n")
     with out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
         gz.write(buf.getvalue().encode("utf-8"))
 

@@ -46,6 +46,26 @@ class Place:
         return self.id.startswith("S")
 
 
+def _automaton(keys: bytes, values: array[int], pieces: int = 8) -> ahocorasick.Automaton:
+    """The automaton over every spelling, filled a slice of lines at a time (fewer live strings at once)."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    add = automaton.add_word
+    i = pos = 0
+    for piece in range(1, pieces + 1):
+        cut = len(keys) if piece == pieces else keys.find(b"\n", len(keys) * piece // pieces)
+        if cut < 0:
+            cut = len(keys)
+        for key in keys[pos:cut].decode("utf-8").split("\n"):
+            if key:
+                add(key, values[i])
+                i += 1
+        pos = cut + 1
+        if pos >= len(keys):
+            break
+    automaton.make_automaton()
+    return automaton
+
+
 def decode(value: int) -> tuple[int, int, int, bool]:
     """(flags, key length, payload, multi) of an automaton value (build_gazetteer.encode)."""
     value &= 0xFFFFFFFF  # stored as a signed 32-bit int
@@ -54,22 +74,22 @@ def decode(value: int) -> tuple[int, int, int, bool]:
 
 class Gazetteer:
     def __init__(self, path: Path = GAZETTEER) -> None:
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-        _, _, rest = text.partition("\n#places\t")
-        count, _, rest = rest.partition("\n")
-        places, _, rest = rest.partition("#keys\t")
-        self._rows = places.split("\n", int(count) - 1)
-        self._rows[-1] = self._rows[-1].rstrip("\n")
-        _, _, rest = rest.partition("\n")
-        keys, _, rest = rest.partition("#values\n")
-        values, _, multi = rest.partition("\n#multi\n")
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        add = automaton.add_word
-        for key, value in zip(keys.split("\n"), map(int, values.split(",")), strict=False):
-            add(key, value)
-        automaton.make_automaton()
-        self.automaton = automaton
-        self._multi = array("I", map(int, multi.split(","))) if multi.strip() else array("I")
+        data = gzip.decompress(path.read_bytes())
+        # sections are cut from the bytes and decoded one by one: the spellings are ASCII and stay one byte a
+        # character, and no copy of the whole file lives longer than this constructor (peak memory)
+        start = data.index(b"\n", data.index(b"#places\t")) + 1
+        keys_at = data.index(b"#keys\t", start)
+        self._rows = data[start : keys_at - 1].decode("utf-8").split("\n")
+        keys_start = data.index(b"\n", keys_at) + 1
+        values_at = data.index(b"#values\n", keys_start)
+        multi_at = data.index(b"#multi\n", values_at)
+        values = array("i")
+        values.frombytes(bytes.fromhex(data[values_at + 8 : multi_at - 1].decode("ascii")))
+        self._multi = array("I")
+        self._multi.frombytes(bytes.fromhex(data[multi_at + 7 :].strip().decode("ascii")))
+        keys = data[keys_start : values_at - 1]
+        del data
+        self.automaton = _automaton(keys, values)
         self._places: dict[int, Place] = {}
         self.countries = self._country_table()
 
@@ -125,6 +145,10 @@ class Gazetteer:
             if end < n and folded[end].isalnum():
                 continue
             yield end - (value & 63), end, value
+
+    def names(self) -> list[str]:
+        """Every place's display name (the spaCy baseline's phrase list)."""
+        return sorted({row.split("\t", 2)[1] for row in self._rows})
 
     def lookup(self, name: str) -> list[Place]:
         """The places a name (any spelling) may be, best static prior first."""
