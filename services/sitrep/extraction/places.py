@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sitrep.extraction.actor_names import ActorMention, find_actor_mentions
-from sitrep.extraction.gazetteer import ALT, COMMON, DEMONYM, EXACT, LOWER_OK, Gazetteer, Place, decode, gazetteer
+from sitrep.extraction.gazetteer import ALT, COMMON, DEMONYM, EXACT, LOWER_OK, Gazetteer, Place, gazetteer
 from sitrep.extraction.textnorm import fold
 
 BIG = 100_000  # people: needs no document context
@@ -45,8 +45,28 @@ class _Hit:
     end: int
     flags: int
     readings: tuple[int, ...]
-    cue: bool  # a locative cue before it ("in", "near", "the town of")
-    initial: bool  # first word of a sentence (a capital that proves nothing)
+    cue: bool | None = None  # a locative cue before it ("in", "near", "the town of"); computed when needed
+    initial: bool | None = None  # first word of a sentence (a capital that proves nothing); likewise
+    own: tuple[str, int] | bool | None = False  # its own _contribution, once computed (False: not yet)
+
+
+class _Doc:
+    """The text a hit's lazily computed evidence is read from."""
+
+    __slots__ = ("folded", "text")
+
+    def __init__(self, text: str, folded: str) -> None:
+        self.text, self.folded = text, folded
+
+    def cue(self, h: _Hit) -> bool:
+        if h.cue is None:
+            h.cue = bool(_CUE.search(self.folded, max(0, h.start - 40), h.start))
+        return h.cue
+
+    def initial(self, h: _Hit) -> bool:
+        if h.initial is None:
+            h.initial = bool(_SENTENCE_START.search(self.text, max(0, h.start - 6), h.start))
+        return h.initial
 
 
 _CUE = re.compile(
@@ -188,11 +208,12 @@ def find_place_mentions(
     hits, demonyms = _hits(g, text, folded)
     names = _named_spans(find_actor_mentions(text, folded) if actors is None else actors)
     hits = [h for h in hits if not _glued(text, h.start, h.end) and not _inside(names, h)]
-    context = _context(g, hits, demonyms)
+    doc = _Doc(text, folded)
+    context = _context(g, doc, hits, demonyms)
     admin1s = _admin1_names(g, hits)
     out = []
     for h in hits:
-        ranked = _rank(g, h, context, admin1s)
+        ranked = _rank(g, doc, h, context, admin1s)
         if ranked is None:
             continue
         mention = PlaceMention(h.start, h.end, text[h.start : h.end], ranked[0], tuple(ranked[1:]))
@@ -210,43 +231,40 @@ def _hits(g: Gazetteer, text: str, folded: str) -> tuple[list[_Hit], Counter[str
     """Spelling hits that pass the case rules; demonyms only count toward the document's countries."""
     hits: list[_Hit] = []
     demonyms: Counter[str] = Counter()
-    for start, end, value in g.matches(folded):
-        flags, _, payload, multi = decode(value)
-        first = text[start]
-        if (
-            not first.isupper()
-            and not (flags & LOWER_OK and first.isalpha())
-            and not _capital_after_article(text, start, end)
-        ):
+    n = len(folded)
+    # the automaton loop inlined (no generator): ~100 raw hits a document, most rejected by their case at once
+    for end, value in g.automaton.iter_long(" " + folded):
+        if end < n and folded[end].isalnum():
             continue
-        if flags & EXACT and not text[start:end].replace(".", "").replace(" ", "").isupper():
+        value &= 0xFFFFFFFF
+        start = end - (value & 63)
+        flags = (value >> 6) & 31
+        upper = text[start].isupper()
+        lower_case = not upper and not _capital_after_article(text, start, end)
+        if lower_case and (not flags & LOWER_OK or flags & COMMON):
             continue
-        readings = g.readings(payload, multi)
-        surface = text[start:end]
-        if surface.isupper() and len(surface) <= 5 and not flags & EXACT and not _in_capitals(text, start, end):
-            continue  # an acronym ("SAA", "IMO") that is no place's acronym
-        if not first.isupper() and not _capital_after_article(text, start, end):
-            if flags & COMMON:
-                continue
-            # written in lower case: only the readings well known enough to be written so
-            readings = tuple(i for i in readings if _notable(g.place(i)))
-            if not readings:
-                continue
+        hit = _hit(g, text, start, end, flags, value, lower_case)
+        if hit is None:
+            continue
         if flags & DEMONYM:
-            demonyms[g.place(readings[0]).iso2] += 1
-            continue
-        before = folded[max(0, start - 40) : start]
-        hits.append(
-            _Hit(
-                start,
-                end,
-                flags,
-                readings,
-                bool(_CUE.search(before)),
-                bool(_SENTENCE_START.search(text[max(0, start - 6) : start])),
-            )
-        )
+            demonyms[g.place(hit.readings[0]).iso2] += 1
+        else:
+            hits.append(hit)
     return hits, demonyms
+
+
+def _hit(g: Gazetteer, text: str, start: int, end: int, flags: int, value: int, lower_case: bool) -> _Hit | None:
+    surface = text[start:end]
+    if flags & EXACT and not surface.replace(".", "").replace(" ", "").isupper():
+        return None
+    if surface.isupper() and len(surface) <= 5 and not flags & EXACT and not _in_capitals(text, start, end):
+        return None  # an acronym ("SAA", "IMO") that is no place's acronym
+    readings = g.readings(value >> 12, bool(value >> 11 & 1))
+    if lower_case:  # written in lower case: only the readings well known enough to be written so
+        readings = tuple(i for i in readings if _notable(g.place(i)))
+        if not readings:
+            return None
+    return _Hit(start, end, flags, readings)
 
 
 _ARTICLE = re.compile(r"(?:al|el|ad|ed|as|es|ash|esh|at|et|az|ez|ar|er|an|en|adh|ath)[-‑ ’']", re.IGNORECASE)
@@ -288,6 +306,11 @@ def _notable(p: Place) -> bool:
     return p.kind in ("country", "admin1") or p.supplement or (p.population >= BIG and p.kind == "town")
 
 
+_PREV_WORD = re.compile(r"([A-Z][\w'’-]*) $")
+_NEXT_WORD = re.compile(r" ([A-Z][\w'’-]*)")
+_NOT_NAME = _FUNCTION | _PLACE_WORDS
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """A capitalised name glued to other capitalised words that are no place words is part of another name
     ("Hassan Nasrallah", "Aleppo University" is kept as a place word; "President Hassan" is a person)."""
@@ -297,17 +320,15 @@ def _glued(text: str, start: int, end: int) -> bool:
         return True
     before = text[max(0, start - 30) : start]
     after = text[end : end + 30]
-    prev = re.search(r"([A-Z][\w'’-]*) $", before)
-    nxt = re.match(r" ([A-Z][\w'’-]*)", after)
+    prev = _PREV_WORD.search(before)
+    nxt = _NEXT_WORD.match(after)
     glued_before = (
         prev is not None
-        and prev.group(1).lower() not in _FUNCTION | _PLACE_WORDS
+        and prev.group(1).lower() not in _NOT_NAME
         and not prev.group(1).endswith(("'s", "’s"))
         and not prev.group(1).isupper()
     )
-    glued_after = (
-        nxt is not None and nxt.group(1).lower() not in _FUNCTION | _PLACE_WORDS and not nxt.group(1).isupper()
-    )
+    glued_after = nxt is not None and nxt.group(1).lower() not in _NOT_NAME and not nxt.group(1).isupper()
     if not (glued_before or glued_after):
         return False
     return not _title_case_line(text, start)
@@ -317,32 +338,52 @@ def _title_case_line(text: str, pos: int) -> bool:
     """A headline in Title Case capitalises every word: gluing proves nothing there."""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
-    words = re.findall(r"[A-Za-z][\w'’-]*", text[line_start : line_end if line_end >= 0 else len(text)])
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    got = _TITLE_CACHE.get(line)
+    if got is None:
+        if len(_TITLE_CACHE) > 4096:
+            _TITLE_CACHE.clear()
+        got = _TITLE_CACHE[line] = _title_case(line, 0)
+    return got
+
+
+_TITLE_CACHE: dict[str, bool] = {}
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _title_case(line: str, _: int) -> bool:
+    words = _WORDS.findall(line)
     content = [w for w in words if w.lower() not in _FUNCTION or w[0].isupper()]
     return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.8 * len(content) and len(words) < 20
 
 
-def _context(g: Gazetteer, hits: list[_Hit], demonyms: Counter[str]) -> Counter[str]:
+def _context(g: Gazetteer, doc: _Doc, hits: list[_Hit], demonyms: Counter[str]) -> Counter[str]:
     """How strongly the document is about each country (ISO code): countries and provinces it names, its
     demonyms, and its towns that can only be in one country."""
     ctx: Counter[str] = Counter()
     for iso, n in demonyms.items():
         ctx[iso] += n
     for h in hits:
-        got = _contribution(g, h)
+        got = _contribution(g, doc, h)
         if got is not None:
             ctx[got[0]] += got[1]
     return ctx
 
 
-def _contribution(g: Gazetteer, h: _Hit) -> tuple[str, int] | None:
+def _contribution(g: Gazetteer, doc: _Doc, h: _Hit) -> tuple[str, int] | None:
     """What one hit says of the document's country, if anything (a hit never supports itself: see _accepted)."""
+    if h.own is False:
+        h.own = _contribution_of(g, doc, h)
+    return h.own if isinstance(h.own, tuple) else None
+
+
+def _contribution_of(g: Gazetteer, doc: _Doc, h: _Hit) -> tuple[str, int] | None:
     places = [g.place(i) for i in h.readings[:8]]
     first = places[0]
     if not first.iso2:
         return None  # "the Sahel", "the Red Sea": no one country
     if first.kind == "country":
-        return None if h.flags & COMMON and h.initial else (first.iso2, 2)
+        return None if h.flags & COMMON and doc.initial(h) else (first.iso2, 2)
     if h.flags & (COMMON | ALT):
         return None
     if len({p.iso2 for p in places}) > 1:  # "Gaza", "Rafah": the best known reading speaks, a little
@@ -377,35 +418,37 @@ def _score(p: Place, context: Counter[str], total: int, admin1s: set[tuple[str, 
     )
 
 
-def _rank(g: Gazetteer, h: _Hit, context: Counter[str], admin1s: set[tuple[str, str]]) -> list[Place] | None:
+def _rank(g: Gazetteer, doc: _Doc, h: _Hit, context: Counter[str], admin1s: set[tuple[str, str]]) -> list[Place] | None:
     """The readings of a hit best first, or None when the evidence does not make it a place."""
     total = sum(context.values())
     places = [g.place(i) for i in h.readings[:24]]
-    ranked = sorted(places, key=lambda p: -_score(p, context, total, admin1s))
-    return ranked if _accepted(ranked[0], h, context, total, admin1s) else None
+    ranked = places if len(places) == 1 else sorted(places, key=lambda p: -_score(p, context, total, admin1s))
+    return ranked if _accepted(g, doc, ranked[0], h, context, total, admin1s) else None
 
 
-def _accepted(best: Place, h: _Hit, context: Counter[str], total: int, admin1s: set[tuple[str, str]]) -> bool:
+def _accepted(
+    g: Gazetteer, doc: _Doc, best: Place, h: _Hit, context: Counter[str], total: int, admin1s: set[tuple[str, str]]
+) -> bool:
     """Enough evidence that the hit names `best`: the better known the place, the less is needed."""
-    own = _contribution(gazetteer(), h)
+    own = _contribution(g, doc, h)
     own_weight = own[1] if own and own[0] == best.iso2 else 0
     in_context = context.get(best.iso2, 0) - own_weight > 0
     total -= own_weight  # the context the rest of the document gives
     common = bool(h.flags & COMMON)
     if best.kind in ("country", "admin1") or best.supplement:
         # "Chad", "Jordan", "Georgia": a sentence-initial capital alone proves nothing
-        return not (common and h.initial and not (h.cue or in_context))
+        return not (common and doc.initial(h) and not (doc.cue(h) or in_context))
     if best.kind == "town" and best.population >= BIG:
         if h.flags & ALT and not in_context:
-            return h.cue  # "Kuki": an alternate name of a city abroad, in a text about elsewhere
-        return not common or (not h.initial and (h.cue or in_context))
+            return doc.cue(h)  # "Kuki": an alternate name of a city abroad, in a text about elsewhere
+        return not common or (not doc.initial(h) and (doc.cue(h) or in_context))
     if total and not in_context:
         return False  # a small place in a country the document never names: mostly a homonym
     supported = (best.iso2, best.admin1 or "") in admin1s
     if common:  # "Green", "Airport": a cue, the document's country and its province named
-        return not h.initial and h.cue and in_context and (supported or best.population >= SMALL)
+        return not doc.initial(h) and doc.cue(h) and in_context and (supported or best.population >= SMALL)
     if h.flags & ALT or best.population < SMALL:
-        return h.cue or supported
+        return doc.cue(h) or supported
     return True
 
 
