@@ -52,7 +52,18 @@ class Mention(NamedTuple):
     actors: tuple[str, ...]
 
 
+_COMPAT: dict[str, Place | None] = {}
+
+
 def _compat(p: gz.Place) -> Place | None:
+    """The old-shape place of a resolved one (cached: a few thousand distinct places are ever named)."""
+    got = _COMPAT.get(p.id, False)
+    if got is False:
+        got = _COMPAT[p.id] = _compat_of(p)
+    return got if isinstance(got, Place) else None
+
+
+def _compat_of(p: gz.Place) -> Place | None:
     lat, lon = p.lat, p.lon
     if lat is None or lon is None:
         point = _point(p)

@@ -253,17 +253,29 @@ def _hits(g: Gazetteer, text: str, folded: str) -> tuple[list[_Hit], Counter[str
     return hits, demonyms
 
 
+_LOWER: dict[int, tuple[int, ...]] = {}
+
+
+def _lower_case_readings(g: Gazetteer, value: int) -> tuple[int, ...]:
+    got = _LOWER.get(value)
+    if got is None:
+        readings = g.readings(value >> 12, bool(value >> 11 & 1))
+        got = _LOWER[value] = tuple(i for i in readings if _notable(g.place(i)))
+    return got
+
+
 def _hit(g: Gazetteer, text: str, start: int, end: int, flags: int, value: int, lower_case: bool) -> _Hit | None:
     surface = text[start:end]
     if flags & EXACT and not surface.replace(".", "").replace(" ", "").isupper():
         return None
     if surface.isupper() and len(surface) <= 5 and not flags & EXACT and not _in_capitals(text, start, end):
         return None  # an acronym ("SAA", "IMO") that is no place's acronym
-    readings = g.readings(value >> 12, bool(value >> 11 & 1))
     if lower_case:  # written in lower case: only the readings well known enough to be written so
-        readings = tuple(i for i in readings if _notable(g.place(i)))
+        readings = _lower_case_readings(g, value)
         if not readings:
             return None
+    else:
+        readings = g.readings(value >> 12, bool(value >> 11 & 1))
     return _Hit(start, end, flags, readings)
 
 
@@ -282,6 +294,8 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
 
 def _capital_after_article(text: str, start: int, end: int) -> bool:
     """ "al-Tanf", "el-Fasher": the name is capitalised after its lower-case article."""
+    if text[start] not in "aAeE":
+        return False  # every article starts so: most lower-case hits are decided here
     m = _ARTICLE.match(text, start, end)
     return m is not None and m.end() < end and text[m.end()].isupper()
 
@@ -316,7 +330,12 @@ def _glued(text: str, start: int, end: int) -> bool:
     ("Hassan Nasrallah", "Aleppo University" is kept as a place word; "President Hassan" is a person)."""
     if not text[start].isupper() and not _capital_after_article(text, start, end):
         return False
-    if _TITLES.search(text[max(0, start - 14) : start].lower()):
+    if (
+        start > 1
+        and text[start - 1] == " "
+        and text[start - 2].isalpha()
+        and _TITLES.search(text[max(0, start - 14) : start].lower())
+    ):
         return True
     before = text[max(0, start - 30) : start]
     after = text[end : end + 30]
