@@ -337,6 +337,11 @@ def _glued(text: str, start: int, end: int) -> bool:
         and _TITLES.search(text[max(0, start - 14) : start].lower())
     ):
         return True
+    after_cap = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+    word_start = text.rfind(" ", max(0, start - 30), start - 1) + 1
+    before_cap = start > 1 and text[start - 1] == " " and text[word_start : word_start + 1].isupper()
+    if not (after_cap or before_cap):
+        return False  # no capitalised word touches it: the common case, decided without a regex
     before = text[max(0, start - 30) : start]
     after = text[end : end + 30]
     prev = _PREV_WORD.search(before)
