@@ -45,7 +45,7 @@ def test_dateline_city_is_not_the_event_place() -> None:
 
 
 def test_page_date_line_dates_an_undated_report() -> None:
-    text = "Army statement\n\nJune 7, 2022 - Press office\n\nIsraeli jets struck a weapons depot in Qusayr."
+    text = "Army statement\n\nJune 7, 2022 - Press office\n\nIsraeli jets struck a weapons depot in Qusayr, Syria."
     events = extract_events(doc(text))
     assert [(e["sub_event_type"], e["event_date"]) for e in events] == [("Air/drone strike", "2022-06-07")]
 
@@ -71,8 +71,8 @@ def test_list_items_inherit_the_header_type_actor_and_date() -> None:
     )
     events = sorted(extract_events(doc(text)), key=name)
     got = [(e["sub_event_type"], e["event_date"], name(e), e["actor1"], e["actor2"]) for e in events]
-    assert got == [("Air/drone strike", "2022-06-07", "al qusayr", "Israel", "Hezbollah"),
-                   ("Air/drone strike", "2022-06-06", "homs", "Israel", "Hezbollah")]  # fmt: skip
+    assert got == [("Air/drone strike", "2022-06-07", "al qusayr", "Military Forces of Israel", "Hezbollah"),
+                   ("Air/drone strike", "2022-06-06", "homs", "Military Forces of Israel", "Hezbollah")]  # fmt: skip
 
 
 def test_follow_on_sentence_takes_the_page_date() -> None:

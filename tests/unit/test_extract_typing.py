@@ -67,4 +67,4 @@ def test_aggregates_and_back_references_are_not_events() -> None:
 def test_month_only_and_long_ago_events_are_not_events() -> None:
     assert types("In May, Israeli jets struck a depot in Qusayr.") == []
     assert types("On 3 March 2019, Israeli jets struck a depot in Qusayr.") == []
-    assert types("On 3 June, Israeli jets struck a depot in Qusayr.") == ["Air/drone strike"]
+    assert types("On 3 June, Israeli jets struck a depot in Qusayr, Syria.") == ["Air/drone strike"]

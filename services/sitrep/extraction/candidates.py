@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sitrep.extraction.actor_names import flies, is_state_actor
 from sitrep.extraction.casualties import find_fatalities
 from sitrep.extraction.consolidate import Candidate, absorb, detail
 from sitrep.extraction.dates import DateMention
@@ -19,7 +20,6 @@ from sitrep.extraction.lexicon import Place
 from sitrep.extraction.mentions import Document, Sentence
 from sitrep.extraction.roles import assign_roles
 from sitrep.extraction.salience import is_background
-from sitrep.extraction.taxonomy import AIR_ACTORS, STATE_ACTORS
 from sitrep.extraction.triggers import (
     AIR_PLATFORM,
     AIR_WORDS,
@@ -119,19 +119,19 @@ def _conditional_type(trig: Trigger, s: Sentence, actor1: str | None) -> str | N
     if trig.needs == "air":
         if s.folded.startswith("raid", trig.start) and not AIR_WORDS.search(s.folded) and _GROUND_RAID.search(s.folded):
             return None  # "troops raided the camp": a ground raid
-        if AIR_WORDS.search(s.folded) or actor1 in AIR_ACTORS:
+        if AIR_WORDS.search(s.folded) or flies(actor1):
             return trig.sub_event_type
         return None
     if trig.needs == "generic":
         # "the explosion", "the bombing": an event the text already told, or one it only refers back to
         if _DEFINITE.search(s.folded[max(0, trig.start - 20) : trig.start]):
             return None
-        from_air = AIR_PLATFORM.search(s.folded) or actor1 in AIR_ACTORS
+        from_air = AIR_PLATFORM.search(s.folded) or flies(actor1)
         return None if from_air or _GUN_WORDS.search(s.folded) else trig.sub_event_type
     if trig.needs == "state":
-        return trig.sub_event_type if actor1 in STATE_ACTORS else None
+        return trig.sub_event_type if is_state_actor(actor1) else None
     if trig.needs == "nonstate":
-        return trig.sub_event_type if actor1 and actor1 not in STATE_ACTORS else None
+        return trig.sub_event_type if actor1 and not is_state_actor(actor1) else None
     return trig.sub_event_type
 
 
