@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "alerter": ("sitrep.alerter.service", "match events against subscriptions, publish alerts"),
     "dedup": ("sitrep.commands.dedup_offline", "offline: one JSON dedup verdict per document, no Kafka"),
     "extract": ("sitrep.commands.extract_offline", "offline: one JSON event per line, no Kafka"),
-    "eval": ("sitrep.commands.evaluate", "score extraction against seeds/gold_events.jsonl"),
+    "eval": ("sitrep.commands.evaluate", "score extraction against gold events (per event type, region and field)"),
     "events": ("sitrep.commands.query_events", "query stored events (table, jsonl, csv, geojson)"),
     "alerts": ("sitrep.commands.alerts_tail", "alerts tail <name>: follow a subscription's topic"),
     "api": ("sitrep.storage.api", "read-only HTTP API over stored events"),

@@ -19,6 +19,8 @@ from sitrep.topics import RAW_TOPIC_BY_KIND
 MANIFEST = "manifest.jsonl"
 # JSONL files in a corpus folder that are not raw documents
 NOT_DOCUMENTS = {MANIFEST, "gold_events.jsonl", "dedup_labels.jsonl"}
+# optional manifest fields copied onto the record: those of the raw tweet schema that a .txt cannot carry
+TWEET_FIELDS = ("author", "created_at", "in_reply_to", "quoted_id")
 
 
 class CorpusError(ValueError):
@@ -81,6 +83,8 @@ def read_folder(folder: Path) -> Iterator[dict[str, Any]]:
                     "title": entry.get("title"),
                     "text": text,
                 }
+                # a tweet kept as a .txt needs its tweet fields from the manifest (the schema requires an author)
+                record.update({k: entry[k] for k in TWEET_FIELDS if k in entry})
                 yield _check(record, manifest, n)
     unlisted = sorted(p.name for p in folder.glob("*.txt") if p.name not in listed)
     if unlisted:

@@ -150,3 +150,52 @@ def test_a_read_only_store_cannot_write(store: SqlStore, db_url: str) -> None:
         assert ro.count("events") == 1
     finally:
         ro.close()
+
+
+def _sources(*pairs: tuple[str, str | None]) -> list[dict[str, Any]]:
+    return [{"doc_id": d, "outlet": None, "url": None, "published_at": None, "copy_of": c} for d, c in pairs]
+
+
+def test_the_independent_sources_filter_follows_the_latest_version(store: SqlStore) -> None:
+    one_story = _sources(("ap", None), ("copy", "ap"))
+    corroborated = _sources(("ap", None), ("copy", "ap"), ("rt", None))
+    _write(store, [event("e1", 1, sources=one_story, n_sources=2, n_independent_sources=1),
+                   event("e2", 1, sources=corroborated, n_sources=3, n_independent_sources=2),
+                   event("e3", 1)])  # a record from before sources existed: its one report
+
+    def by(n: str) -> list[str]:
+        return [r["event_id"] for r in store.query_events(parse_query({"min_independent_sources": [n]}))]
+
+    assert by("1") == ["e1", "e2", "e3"]
+    assert by("2") == ["e2"]
+    _write(store, [event("e1", 2, sources=corroborated, n_sources=3, n_independent_sources=2)])
+    assert by("2") == ["e1", "e2"]
+    _write(store, [event("e1", 1, sources=one_story, n_sources=2, n_independent_sources=1)])  # late, older
+    assert by("2") == ["e1", "e2"]
+    latest = store.event("e1")
+    assert latest is not None and latest["sources"] == corroborated
+
+
+def test_migration_3_counts_the_sources_of_events_already_stored(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitrep.storage import migrations
+
+    monkeypatch.setattr("sitrep.storage.sql_store.MIGRATIONS", [m for m in migrations.MIGRATIONS if m.version < 3])
+    old = open_store(db_url)
+    assert old.schema_version() == 2
+    insert = ("INSERT INTO events (event_id, version, event_type, sub_event_type, event_date, time_precision, place,"
+              " country, geo_precision, confidence, record, updated_at) VALUES"
+              " (?, 1, 'Battles', 'Armed clash', '2017-05-18', 1, 'Homs', 'Syria', 1, 0.5, ?, 'now')")
+    # written by the previous release: no count columns yet, the JSON alone says what the event has
+    with old.transaction():
+        old.execute(insert, ("two", '{"event_id": "two", "source_doc_ids": ["a", "b"]}'))
+        old.execute(insert, ("copied", '{"event_id": "copied", "source_doc_ids": ["a"], "n_sources": 3,'
+                                       ' "n_independent_sources": 1}'))
+    old.close()
+    monkeypatch.undo()
+    new = open_store(db_url)
+    try:
+        assert new.schema_version() == LATEST
+        rows = new.execute("SELECT event_id, n_sources, n_independent_sources FROM events ORDER BY event_id")
+        assert sorted(tuple(r) for r in rows.fetchall()) == [("copied", 3, 1), ("two", 2, 2)]
+    finally:
+        new.close()

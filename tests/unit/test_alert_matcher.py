@@ -166,3 +166,38 @@ def test_the_alert_state_survives_a_restart(tmp_path: Any) -> None:
     again.save([Decision("near-tanf", "e1", 0, "stale", None)])  # an older write never wins
     assert again.get("near-tanf", "e1") == Prior(1, decisions[0].fingerprint)
     again.close()
+
+
+CORROBORATED = parse_subscriptions({"subscriptions": [
+    {"name": "two-sources", "near": {"lat": 33.50, "lon": 38.62, "radius_km": 50}, "min_independent_sources": 2},
+    {"name": "each-source", "near": {"lat": 33.50, "lon": 38.62, "radius_km": 50},
+     "realert_on_corroboration": True},
+]})
+
+
+def test_no_alert_until_enough_independent_sources_then_one_alert() -> None:
+    subs = [CORROBORATED[0]]
+    state: dict[tuple[str, str], Prior] = {}
+    assert _alerts(_run([event(version=1, n_independent_sources=1)], subs, state)) == []
+    assert _alerts(_run([event(version=2, n_independent_sources=2)], subs, state)) == [("two-sources", 2, "new")]
+    # a third independent source is not news for a subscription that did not ask for corroboration alerts
+    assert _alerts(_run([event(version=3, n_independent_sources=3)], subs, state)) == []
+
+
+def test_corroboration_realerts_only_when_the_count_rises_above_any_seen() -> None:
+    subs = [CORROBORATED[1]]
+    state: dict[tuple[str, str], Prior] = {}
+    assert _alerts(_run([event(version=1, n_independent_sources=1)], subs, state)) == [("each-source", 1, "new")]
+    assert _alerts(_run([event(version=2, n_independent_sources=2)], subs, state)) == [
+        ("each-source", 2, "corroborated")]
+    assert _alerts(_run([event(version=3, n_independent_sources=1)], subs, state)) == []  # a dip is not news
+    assert _alerts(_run([event(version=4, n_independent_sources=2)], subs, state)) == []  # nor coming back
+    assert _alerts(_run([event(version=5, n_independent_sources=2, fatalities=9)], subs, state)) == [
+        ("each-source", 5, "changed")]
+
+
+@pytest.mark.parametrize("bad", [{"min_independent_sources": 0}, {"min_independent_sources": "2"},
+                                 {"realert_on_corroboration": "yes"}])
+def test_bad_corroboration_settings_are_refused(bad: dict[str, Any]) -> None:
+    with pytest.raises(Exception, match="expected"):
+        parse_subscriptions({"subscriptions": [{"name": "x", **bad}]})

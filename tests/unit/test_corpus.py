@@ -48,3 +48,26 @@ def test_text_file_missing_from_manifest_is_an_error(tmp_path):
     (tmp_path / "stray.txt").write_text("hello")
     with pytest.raises(CorpusError, match=r"stray\.txt"):
         list(read_corpus(tmp_path))
+
+
+def test_manifest_tweet_takes_its_author_from_the_manifest(tmp_path):
+    entry = {
+        "id": "t1",
+        "file": "t1.txt",
+        "kind": "tweet",
+        "outlet": "X",
+        "published_at": "2025-01-02",
+        "author": "@someone",
+    }
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(entry) + "\n")
+    (tmp_path / "t1.txt").write_text("A post.")
+    [record] = read_corpus(tmp_path)
+    assert record["kind"] == "tweet" and record["author"] == "@someone"
+
+
+def test_manifest_tweet_without_author_is_rejected(tmp_path):
+    entry = {"id": "t1", "file": "t1.txt", "kind": "tweet", "outlet": "X", "published_at": "2025-01-02"}
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(entry) + "\n")
+    (tmp_path / "t1.txt").write_text("A post.")
+    with pytest.raises(CorpusError, match=r"manifest.jsonl:1: .*author"):
+        list(read_corpus(tmp_path))

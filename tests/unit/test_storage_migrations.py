@@ -3,6 +3,7 @@ upgraded in place with its rows kept, and the list itself is well-formed."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -41,9 +42,10 @@ def _indexes(path: Path) -> set[str]:
 
 def test_a_fresh_database_gets_every_migration(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "new.db")
-    assert store.applied_migrations() == {1, 2}
+    assert store.applied_migrations() == {1, 2, 3}
     store.close()
-    assert {"events_date", "events_lat_lon", "events_fatalities"} <= _indexes(tmp_path / "new.db")
+    assert {"events_date", "events_lat_lon", "events_fatalities", "events_independent_sources"} <= _indexes(
+        tmp_path / "new.db")
 
 
 def test_a_first_release_database_is_upgraded_in_place(tmp_path: Path) -> None:
@@ -52,18 +54,18 @@ def test_a_first_release_database_is_upgraded_in_place(tmp_path: Path) -> None:
         for stmt in FIRST_RELEASE:
             conn.execute(stmt)
     store = SqliteStore(path)
-    assert store.applied_migrations() == {1, 2}
+    assert store.applied_migrations() == {1, 2, 3}
     assert store.count("documents") == 1
     store.close()
     assert "events_lat_lon" in _indexes(path)
     again = SqliteStore(path)  # reopening applies nothing twice
-    assert again.count("schema_migrations") == 2
+    assert again.count("schema_migrations") == 3
     again.close()
 
 
 def test_the_migration_list_is_ordered_and_pending_respects_it() -> None:
     check_order(MIGRATIONS)
-    assert [m.version for m in pending(MIGRATIONS, {1})] == [2]
+    assert [m.version for m in pending(MIGRATIONS, {1})] == [2, 3]
     with pytest.raises(ValueError):
         check_order([Migration(2, "b"), Migration(1, "a")])
     with pytest.raises(ValueError):
@@ -78,4 +80,21 @@ def test_a_failing_migration_leaves_nothing_half_applied(tmp_path: Path, monkeyp
         SqliteStore(tmp_path / "b.db")
     assert "x99" not in _indexes(tmp_path / "b.db")  # the whole migration rolled back with the bad statement
     with sqlite3.connect(tmp_path / "b.db") as conn:
-        assert {r[0] for r in conn.execute("SELECT version FROM schema_migrations")} == {1, 2}
+        assert {r[0] for r in conn.execute("SELECT version FROM schema_migrations")} == {1, 2, 3}
+
+
+def _old_event(event_id: str, doc_ids: list[str]) -> str:
+    record = {"event_id": event_id, "version": 1, "source_doc_ids": doc_ids}
+    return (f"INSERT INTO events VALUES ('{event_id}', 1, 'Battles', 'Armed clash', '2017-05-18', 1, 'Homs', 'Syria',"
+            f" 'Homs', 34.7, 36.7, 1, 'A', 'B', 2, 0.5, NULL, '{json.dumps(record)}', 'now')")
+
+
+def test_events_stored_before_sources_existed_count_each_report_as_a_source(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        for stmt in [*FIRST_RELEASE, _old_event("one-report", ["a"]), _old_event("two-reports", ["a", "b"])]:
+            conn.execute(stmt)
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT event_id, n_sources, n_independent_sources FROM events ORDER BY event_id")
+        assert rows.fetchall() == [("one-report", 1, 1), ("two-reports", 2, 2)]

@@ -18,6 +18,9 @@ def test_the_example_file_loads_with_its_documented_subscriptions() -> None:
     assert subs["syria-airstrikes"].sub_event_types == ("Air/drone strike",)
     assert subs["syria-airstrikes"].countries == ("Syria",)
     assert "sarin" in subs["chemical-weapons"].keywords
+    levant = subs["mass-casualty-levant"]
+    assert (levant.min_independent_sources, levant.realert_on_corroboration) == (1, True)
+    assert subs["near-tanf"].min_independent_sources is None and not subs["near-tanf"].realert_on_corroboration
     # the example must start as shipped (docker-compose runs it): no webhook that needs a secret
     assert all(s.webhook is None for s in subs.values())
 

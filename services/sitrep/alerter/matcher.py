@@ -32,6 +32,13 @@ def searchable_text(event: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def independent_sources(event: dict[str, Any]) -> int:
+    """The event's count of independent sources; an event from before sources were counted: its reports."""
+    if event.get("n_independent_sources") is not None:
+        return int(event["n_independent_sources"])
+    return len(set(event.get("source_doc_ids") or ()))
+
+
 def match(sub: Subscription, event: dict[str, Any]) -> dict[str, Any] | None:
     loc = event.get("location") or {}
     lat, lon = loc.get("lat"), loc.get("lon")
@@ -76,15 +83,32 @@ def match(sub: Subscription, event: dict[str, Any]) -> dict[str, Any] | None:
         if not hits:
             return None
         matched["keywords"] = hits
+    if sub.min_independent_sources is not None or sub.realert_on_corroboration:
+        sources = independent_sources(event)
+        if sub.min_independent_sources is not None and sources < sub.min_independent_sources:
+            return None  # not corroborated enough yet
+        matched["independent_sources"] = sources
     # The casualty figure is always part of what an alert reports: a revised count is news for every subscriber.
     matched["fatalities"] = event.get("fatalities")
     return matched
 
 
+SOURCES_MARK = "+"  # digest+N: the count of independent sources rides after the digest (hex never contains "+")
+
+
 def fingerprint(matched: dict[str, Any]) -> str:
     """A stable digest of what matched. Distances count in whole kilometres: a geocoder nudging a point by a few
-    hundred metres is not worth waking anyone."""
+    hundred metres is not worth waking anyone. The count of independent sources is not in the digest but after it
+    (``digest+N``), so deciding can tell a rise (worth an alert if asked) from any other change."""
     canonical = dict(matched)
     if "within_km" in canonical:
         canonical["within_km"] = round(canonical["within_km"])
-    return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+    sources = canonical.pop("independent_sources", None)
+    digest = hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+    return digest if sources is None else f"{digest}{SOURCES_MARK}{int(sources)}"
+
+
+def split_fingerprint(fp: str) -> tuple[str, int | None]:
+    """(digest, count of independent sources or None)."""
+    digest, mark, count = fp.partition(SOURCES_MARK)
+    return digest, int(count) if mark else None

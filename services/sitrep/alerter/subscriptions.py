@@ -19,8 +19,9 @@ from sitrep.storage.geo import BBox, parse_bbox
 
 # Kafka topic names allow [A-Za-z0-9._-]; each subscription gets the topic alerts.<name>
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-FILTER_KEYS = ("sub_event_types", "event_types", "actors", "countries", "near", "bbox", "min_fatalities", "keywords")
-KEYS = frozenset({"name", "description", "match_all", "webhook", *FILTER_KEYS})
+FILTER_KEYS = ("sub_event_types", "event_types", "actors", "countries", "near", "bbox", "min_fatalities", "keywords",
+               "min_independent_sources")
+KEYS = frozenset({"name", "description", "match_all", "webhook", "realert_on_corroboration", *FILTER_KEYS})
 WEBHOOK_KEYS = frozenset({"url", "secret_env", "max_attempts", "backoff_seconds", "max_backoff_seconds",
                           "timeout_seconds"})
 
@@ -59,6 +60,10 @@ class Subscription:
     min_fatalities: int | None = None
     keywords: tuple[str, ...] = ()
     match_all: bool = False
+    # no alert until this many independent sources report the event (copies of one story count once)
+    min_independent_sources: int | None = None
+    # alert again whenever the event's count of independent sources rises
+    realert_on_corroboration: bool = False
     webhook: Webhook | None = field(default=None, compare=False)
 
 
@@ -119,6 +124,19 @@ def _webhook(value: Any, where: str) -> Webhook:
     return hook
 
 
+def _min_count(value: Any, where: str, floor: int) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < floor):
+        raise SubscriptionError(f"{where}: expected an integer >= {floor}")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool:
+    # strict: "no" or "false" as a string must not quietly switch a flag on
+    if not isinstance(value, bool):
+        raise SubscriptionError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def parse_subscription(raw: Any, index: int = 0) -> Subscription:
     if not isinstance(raw, dict):
         raise SubscriptionError(f"subscriptions[{index}]: expected a mapping")
@@ -129,9 +147,7 @@ def parse_subscription(raw: Any, index: int = 0) -> Subscription:
     unknown = set(raw) - KEYS
     if unknown:
         raise SubscriptionError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(KEYS)}")
-    min_fat = raw.get("min_fatalities")
-    if min_fat is not None and (isinstance(min_fat, bool) or not isinstance(min_fat, int) or min_fat < 0):
-        raise SubscriptionError(f"{where}.min_fatalities: expected an integer >= 0")
+    min_fat = _min_count(raw.get("min_fatalities"), f"{where}.min_fatalities", 0)
     bbox = raw.get("bbox")
     if bbox is not None:
         try:
@@ -151,6 +167,9 @@ def parse_subscription(raw: Any, index: int = 0) -> Subscription:
         min_fatalities=min_fat,
         keywords=_strings(raw.get("keywords"), f"{where}.keywords"),
         match_all=bool(raw.get("match_all", False)),
+        min_independent_sources=_min_count(raw.get("min_independent_sources"), f"{where}.min_independent_sources", 1),
+        realert_on_corroboration=_flag(raw.get("realert_on_corroboration", False),
+                                       f"{where}.realert_on_corroboration"),
         webhook=_webhook(raw["webhook"], f"{where}.webhook") if raw.get("webhook") is not None else None,
     )
     if not sub.match_all and not any(raw.get(k) not in (None, [], "") for k in FILTER_KEYS):

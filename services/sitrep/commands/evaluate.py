@@ -1,112 +1,150 @@
-"""`sitrep eval`: score extraction against seeds/gold_events.jsonl (precision, recall, F1 overall and per field).
+"""`sitrep eval`: score extraction against gold events (ANNOTATION.md), overall, per event type, region and field.
 
-A predicted event matches a gold event with the same sub_event_type, a date within the tolerance of the coarser
-time_precision (1 day, 7 days, 31 days) and a place within 50 km; pairs are matched greedily, closest first.
-A field is right on a matched pair when: date equal; place within 10 km; actors and fatalities equal (null = null).
+A PATH is a corpus folder (manifest.jsonl, texts, and gold_events.jsonl unless --gold says otherwise) or a folder
+of such folders (a split: `sitrep eval bench/realnews/test`). The corpus runs through the processor's own stages
+offline (clean, dedup, extract, merge); the scorer is sitrep.evaluation.scoring.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
-from datetime import date
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from sitrep.corpus import MANIFEST, CorpusError
+from sitrep.evaluation.scoring import score
 from sitrep.paths import project_root
 
-FIELDS = ("date", "place", "actor1", "actor2", "fatalities")
-# The scorer's own constants, so that the yardstick does not move when the extractor's merge tolerances change
-DATE_TOLERANCE = {1: 1, 2: 7, 3: 31}  # days, by the coarser time_precision of the pair
-MATCH_KM = 50.0  # a predicted and a gold event can match only this close
-PLACE_RIGHT_KM = 10.0  # the place field is right this close
+GOLD = "gold_events.jsonl"
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+class EvalError(Exception):
+    """A path or gold file that cannot be scored; the message says which and why."""
 
 
-def load_gold(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+def corpus_folders(paths: Iterable[Path]) -> list[Path]:
+    """Each path itself when it is a corpus (has a manifest), else the corpora directly inside it."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise EvalError(f"{path}: no such file or folder")
+        if path.is_file() or (path / MANIFEST).exists():
+            out.append(path)
+            continue
+        inner = sorted(p for p in path.iterdir() if (p / MANIFEST).exists())
+        if not inner:
+            raise EvalError(f"{path}: neither a corpus folder (no {MANIFEST}) nor a folder of corpora")
+        out.extend(inner)
+    return out
 
 
-def _gap(pred: dict[str, Any], gold: dict[str, Any]) -> tuple[int, float] | None:
-    if pred["sub_event_type"] != gold["sub_event_type"]:
-        return None
-    days = abs(date.fromisoformat(pred["event_date"]).toordinal() - date.fromisoformat(gold["event_date"]).toordinal())
-    if days > DATE_TOLERANCE[max(pred["time_precision"], gold["time_precision"])]:
-        return None
-    loc = pred["location"]
-    if loc.get("lat") is None or loc.get("lon") is None:
-        return None
-    km = distance_km(loc["lat"], loc["lon"], gold["lat"], gold["lon"])
-    return (days, km) if km <= MATCH_KM else None
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot read ({exc.strerror})") from None
+    except orjson.JSONDecodeError as exc:
+        raise EvalError(f"{path}: not JSON lines ({exc})") from None
 
 
-def field_right(name: str, pred: dict[str, Any], gold: dict[str, Any]) -> bool:
-    if name == "date":
-        return bool(pred["event_date"] == gold["event_date"])
-    if name == "place":
-        return distance_km(pred["location"]["lat"], pred["location"]["lon"], gold["lat"], gold["lon"]) <= PLACE_RIGHT_KM
-    return bool(pred[name] == gold[name])
+def load_gold(folders: list[Path], gold: Path | None) -> list[dict[str, Any]]:
+    if gold is not None:
+        return load_jsonl(gold)
+    files = [f / GOLD for f in folders if f.is_dir()]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing or not files:
+        raise EvalError(f"no gold events: give --gold, or put {GOLD} in {', '.join(missing) or 'the corpus folder'}")
+    return [event for f in files for event in load_jsonl(f)]
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+def regions(folders: list[Path]) -> dict[str, str]:
+    """Document id -> region, from the manifests' `region` field."""
+    out: dict[str, str] = {}
+    for folder in folders:
+        manifest = folder / MANIFEST
+        if manifest.exists():
+            for entry in load_jsonl(manifest):
+                if entry.get("region"):
+                    out[str(entry["id"])] = str(entry["region"])
+    return out
 
 
-def score(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
-    pairs = sorted(((g, i, j) for i, pr in enumerate(predicted) for j, gd in enumerate(gold)
-                    if (g := _gap(pr, gd)) is not None), key=lambda t: t[0])
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    matched: list[tuple[int, int]] = []
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-            matched.append((i, j))
-    report: dict[str, Any] = {"predicted": len(predicted), "gold": len(gold), "matched": len(matched),
-                              "overall": _prf(len(matched), len(predicted), len(gold)), "fields": {}}
-    for name in FIELDS:
-        tp = sum(field_right(name, predicted[i], gold[j]) for i, j in matched)
-        report["fields"][name] = _prf(tp, len(predicted), len(gold))
-    report["missed"] = [gold[j]["evidence"][:100] for j in range(len(gold)) if j not in used_g]
-    report["spurious"] = [predicted[i]["evidence"][0]["text"][:100] for i in range(len(predicted)) if i not in used_p]
-    return report
+def predict(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The events the stream would store for the corpus, and each dropped copy's original."""
+    from sitrep.corpus import read_corpus
+    from sitrep.processor.pipeline import LocalPipeline
+    from sitrep.processor.stages import forward
+
+    pipeline = LocalPipeline()
+    copy_of: dict[str, str] = {}
+    for raw in read_corpus(*folders):
+        for doc, verdict, _ in pipeline.run(raw):
+            if not forward(verdict) and verdict.get("duplicate_of"):
+                copy_of[doc["id"]] = str(verdict["duplicate_of"])
+    return list(pipeline.events.values()), copy_of
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="corpus (default: seeds/)")
-    p.add_argument("--gold", type=Path, default=None, help="gold events JSONL (default: seeds/gold_events.jsonl)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="corpus folder(s) or split folder (default: seeds/)"
+    )
+    p.add_argument("--gold", type=Path, default=None, help=f"gold events JSONL (default: each corpus folder's {GOLD})")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--save", metavar="NAME", help="also write the report to bench/results/eval_NAME.json")
     p.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious events")
 
 
-def run(args: argparse.Namespace) -> int:
-    from sitrep.commands.extract_offline import extract_corpus
+def _print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+    print(f"{title:34}{'P':>7}{'R':>7}{'F1':>7}{'pred':>6}{'gold':>6}")
+    for name, s in rows.items():
+        print(f"{name:34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['predicted']:>6}{s['gold']:>6}")
 
-    paths = args.paths or [project_root() / "seeds"]
-    gold = load_gold(args.gold or project_root() / "seeds" / "gold_events.jsonl")
-    report = score(extract_corpus(paths), gold)
+
+def print_report(report: dict[str, Any], verbose: bool) -> None:
+    print(
+        f"predicted {report['overall']['predicted']}  gold {report['overall']['gold']}  "
+        f"matched {report['overall']['matched']}"
+    )
+    _print_table("overall", {"events": report["overall"]})
+    _print_table("per event type", report["by_event_type"])
+    _print_table("per region", report["by_region"])
+    print(f"{'per field (of all events)':34}{'P':>7}{'R':>7}{'F1':>7}  accuracy on matched")
+    for name, s in report["fields"].items():
+        print(f"{name:34}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}  {s['accuracy_on_matched']:.3f}")
+    merge = report["merge"]
+    print(
+        f"merge (pairwise, across documents): P {merge['precision']:.3f}  R {merge['recall']:.3f}  "
+        f"({merge['merged_pairs']} merged pairs, {merge['gold_pairs']} gold pairs)"
+    )
+    if verbose:
+        for label in ("missed", "spurious"):
+            for item in report[label]:
+                print(
+                    f"{label}: [{item['doc_id']}] {item['sub_event_type']} {item['event_date']} "
+                    f"@{item['place']}: {item['evidence']}"
+                )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        folders = corpus_folders(args.paths or [project_root() / "seeds"])
+        gold = load_gold(folders, args.gold)
+        predicted, copy_of = predict(folders)
+    except (EvalError, CorpusError) as exc:
+        print(f"sitrep eval: {exc}", file=sys.stderr)
+        return 2
+    report = score(predicted, gold, copy_of, regions(folders))
+    report["paths"] = [str(f) for f in folders]
+    if args.save:
+        out = project_root() / "bench" / "results" / f"eval_{args.save}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
     if args.json:
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return 0
-    print(f"predicted {report['predicted']}  gold {report['gold']}  matched {report['matched']}")
-    print(f"{'':12}{'precision':>10}{'recall':>10}{'f1':>8}")
-    for name, s in [("overall", report["overall"]), *report["fields"].items()]:
-        print(f"{name:12}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>8.3f}")
-    if args.verbose:
-        for label in ("missed", "spurious"):
-            for text in report[label]:
-                print(f"{label}: {text}")
+    else:
+        print_report(report, args.verbose)
     return 0

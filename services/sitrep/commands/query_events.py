@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--near", help="lat,lon (with --radius-km)")
     p.add_argument("--radius-km", type=str, help="kilometres around --near")
     p.add_argument("--min-fatalities", type=str, help="at least this many reported fatalities")
+    p.add_argument("--min-independent-sources", type=str,
+                   help="at least this many independent sources (copies of one story count once)")
     p.add_argument("--limit", type=str, default=str(DEFAULT_LIMIT))
     p.add_argument("--format", choices=FORMATS, default="table")
 
@@ -33,6 +35,7 @@ def params_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
     """The CLI's options as API query parameters, so both go through parse_query."""
     single = {"since": args.since, "until": args.until, "place": args.place, "bbox": args.bbox, "near": args.near,
               "radius_km": args.radius_km, "min_fatalities": args.min_fatalities, "limit": args.limit}
+    single["min_independent_sources"] = args.min_independent_sources
     params = {k: [v] for k, v in single.items() if v is not None}
     for key, values in (("sub_event_type", args.sub_event_type), ("actor", args.actor), ("country", args.country)):
         if values:

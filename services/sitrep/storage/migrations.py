@@ -45,6 +45,18 @@ def _core_tables(real: str) -> tuple[str, ...]:
     )
 
 
+def _source_counts(field_sql: str, reports_sql: str) -> tuple[str, ...]:
+    """Add the count columns and fill them from the stored JSON. An event stored before sources existed counts
+    each extracted report as its own independent source, as the merge does when it next sees the event."""
+    counts = ", ".join(f"{name} = coalesce({field_sql.format(name)}, {reports_sql})"
+                       for name in ("n_sources", "n_independent_sources"))
+    return (
+        "ALTER TABLE events ADD COLUMN n_sources INTEGER",
+        "ALTER TABLE events ADD COLUMN n_independent_sources INTEGER",
+        f"UPDATE events SET {counts}",
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, verdicts, events and their versions",
               by_dialect={"sqlite": _core_tables("REAL"), "postgres": _core_tables("DOUBLE PRECISION")}),
@@ -52,6 +64,12 @@ MIGRATIONS: list[Migration] = [
         "CREATE INDEX events_lat_lon ON events (lat, lon)",
         "CREATE INDEX events_fatalities ON events (fatalities)",
     )),
+    Migration(3, "source counts as columns, for the --min-independent-sources filter (the sources stay in the JSON)",
+              by_dialect={"sqlite": _source_counts("json_extract(record, '$.{}')",
+                                                   "json_array_length(record, '$.source_doc_ids')"),
+                          "postgres": _source_counts("(record::jsonb->>'{}')::integer",
+                                                     "jsonb_array_length(record::jsonb->'source_doc_ids')")},
+              common=("CREATE INDEX events_independent_sources ON events (n_independent_sources)",)),
 ]
 
 LATEST = max(m.version for m in MIGRATIONS)

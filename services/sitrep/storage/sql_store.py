@@ -25,6 +25,13 @@ class ReadOnlyStoreError(RuntimeError):
     pass
 
 
+def source_counts(r: dict[str, Any]) -> tuple[int, int]:
+    """(n_sources, n_independent_sources) of an event record; a record from before sources existed counts each
+    extracted report once, as migration 3 and the merge do."""
+    reports = len(r.get("source_doc_ids") or [])
+    return int(r.get("n_sources", reports)), int(r.get("n_independent_sources", reports))
+
+
 class SqlStore:
     dialect: Dialect
 
@@ -132,17 +139,19 @@ class SqlStore:
         cur = self.execute(
             "INSERT INTO events (event_id, version, event_type, sub_event_type, event_date, time_precision, place,"
             " country, admin1, lat, lon, geo_precision, actor1, actor2, fatalities, confidence, published_at, record,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " updated_at, n_sources, n_independent_sources) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(event_id) DO UPDATE SET version=excluded.version, event_type=excluded.event_type,"
             " sub_event_type=excluded.sub_event_type, event_date=excluded.event_date,"
             " time_precision=excluded.time_precision, place=excluded.place, country=excluded.country,"
             " admin1=excluded.admin1, lat=excluded.lat, lon=excluded.lon, geo_precision=excluded.geo_precision,"
             " actor1=excluded.actor1, actor2=excluded.actor2, fatalities=excluded.fatalities,"
             " confidence=excluded.confidence, published_at=excluded.published_at, record=excluded.record,"
-            " updated_at=excluded.updated_at WHERE excluded.version > events.version",
+            " updated_at=excluded.updated_at, n_sources=excluded.n_sources,"
+            " n_independent_sources=excluded.n_independent_sources WHERE excluded.version > events.version",
             (r["event_id"], r["version"], r["event_type"], r["sub_event_type"], r["event_date"], r["time_precision"],
              loc["name"], loc["country"], loc.get("admin1"), loc.get("lat"), loc.get("lon"), loc["geo_precision"],
-             r.get("actor1"), r.get("actor2"), r.get("fatalities"), r["confidence"], r.get("published_at"), blob, now),
+             r.get("actor1"), r.get("actor2"), r.get("fatalities"), r["confidence"], r.get("published_at"), blob, now,
+             *source_counts(r)),
         )
         return "event_latest" if cur.rowcount else "event_history_only"
 
