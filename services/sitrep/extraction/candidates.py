@@ -108,7 +108,11 @@ def sub_type(trig: Trigger, s: Sentence, actor1: str | None) -> str | None:
     """The trigger's sub-event type when its conditions hold (air context, which side takes territory); a missile,
     rocket or explosive launched from an aircraft, a drone or a helicopter is an air/drone strike."""
     typed = _conditional_type(trig, s, actor1)
-    if typed in _WEAPON_TYPES and trig.needs != "air" and _DISRUPTED_OBJECT.search(s.folded, 0, trig.start):
+    if (
+        typed in _WEAPON_TYPES
+        and trig.needs != "air"
+        and _DISRUPTED_OBJECT.search(s.folded, max(0, trig.start - 70), trig.start)
+    ):
         return None
     if typed in _RETYPED_FROM_AIR and trig.needs != "generic" and _from_the_air(s, trig):
         return "Air/drone strike"

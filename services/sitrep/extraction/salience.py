@@ -25,6 +25,33 @@ _AGGREGATE = re.compile(
     r"\b(?:almost |nearly )?(?:daily|every day|every night|weekly|regularly|routinely|frequently|repeatedly)\b|"
     r"\b(?:deadliest|worst|bloodiest) (?:\w+ ){0,3}(?:since|in|of)\b|\banniversary\b|\bcommemorat"
 )
+_AGGREGATE_CUES = (
+    "since",
+    "so far",
+    "alone",
+    "total",
+    "more than",
+    "over ",
+    "nearly",
+    "almost",
+    "at least",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "scores",
+    "daily",
+    "every",
+    "weekly",
+    "regularly",
+    "routinely",
+    "frequently",
+    "repeatedly",
+    "deadliest",
+    "worst",
+    "bloodiest",
+    "anniversary",
+    "commemorat",
+)
 # "the last attack on the base", "a similar strike", "the third attack on police this month"
 _BACK_REFERENCE = re.compile(
     r"\b(?:last|previous|prior|similar|earlier|former|past|recent|second|third|fourth|fifth|sixth|another such|"
@@ -41,7 +68,9 @@ def is_background(folded_sentence: str, trigger_start: int) -> bool:
     clause = clause_before(folded_sentence, trigger_start)[-80:]
     tail = folded_sentence[trigger_start : trigger_start + 80]
     cut = tail.find("  ")
-    return bool(_AGGREGATE.search(clause + " " + (tail[:cut] if cut >= 0 else tail)))
+    window = clause + " " + (tail[:cut] if cut >= 0 else tail)
+    # most clauses hold none of the words an aggregate needs: skip the long pattern for them
+    return any(cue in window for cue in _AGGREGATE_CUES) and bool(_AGGREGATE.search(window))
 
 
 def too_vague_or_old(event_date: date | None, time_precision: int, reference: date | None) -> bool:
