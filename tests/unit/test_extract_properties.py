@@ -123,7 +123,16 @@ def test_every_trigger_phrase_has_a_cue() -> None:
                "opened fire on protesters", "rioters", "threw stones", "suicide car bomber", "rockets were fired",
                "gunfight", "attacked a checkpoint", "declared full control of", "fell to", "agreed on",
                "ceasefire between them took effect", "marched peacefully", "took to the streets",
-               "improvised explosive", "mortar fire", "deal announced"]
+               "improvised explosive", "mortar fire", "deal announced",
+               # the whole taxonomy, nominal events and instruments
+               "dispersed the protesters", "fired tear gas", "a mob lynched", "hurled a grenade", "grenade attack",
+               "chemical attack", "raped", "sexual violence", "handed over", "took possession of", "apprehended",
+               "were taken hostage", "set ablaze", "blew himself up", "barrel bombs", "helicopters dropped",
+               "drone attack",
+               "carried out several strikes on", "raids by", "attack on their positions", "repelled an attack",
+               "attacked a village", "opened fire on villagers", "launched an offensive", "set the houses on fire",
+               "destroyed a tunnel", "cleared an anti tank mine", "prisoner swap", "went on strike", "explosion",
+               "salvo of rockets", "katyusha", "heavy fighting", "took over the base"]
     for phrase in phrases:
         folded = fold(f"they {phrase} there")
         assert find_triggers(folded) == exhaustive_triggers(folded) != [], phrase

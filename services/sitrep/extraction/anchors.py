@@ -1,6 +1,8 @@
 """Reference dates that relative phrases ("on Monday", "yesterday") resolve against, per part of a document.
 
-The publication date is the right anchor for an ordinary article. Two general cases need another one:
+The publication date is the right anchor for an ordinary article. Three general cases need another one:
+- a dateline or page date stated in the text ("BEIRUT, Dec 3 (AFP) -": a print edition or a wire copy published
+  later than it was filed) is the day the report speaks from;
 - a derived document (one post split from a listing page) carries the page's date, which can be years after the post
   was written: its anchor is the latest explicit full date the post itself states that is not after publication
   (day-month dates without a year count in the year of the latest full date);
@@ -19,8 +21,10 @@ from datetime import date
 from sitrep.extraction.dates import MONTHS, find_dates
 
 _UPDATE_HEADER = re.compile(r"^[ \t]*(?:\*+\s*)?(?:update[sd]?|edit(?:ed)?|correction)\b[^\n]{0,60}$", re.I | re.M)
-_FULL_DATE = re.compile(r"\b(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>[A-Za-z]{3,9})\.?,?\s+(?P<y1>(?:19|20)\d\d)"
-                        r"|(?P<m2>[A-Za-z]{3,9})\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d))\b")
+_FULL_DATE = re.compile(
+    r"\b(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>[A-Za-z]{3,9})\.?,?\s+(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,11 @@ class Anchors:
 
 
 def _latest_full_year(text: str, published: date) -> int | None:
-    years = [int(m.group("y1") or m.group("y2")) for m in _FULL_DATE.finditer(text)
-             if (m.group("m1") or m.group("m2") or "").lower().rstrip(".") in MONTHS]
+    years = [
+        int(m.group("y1") or m.group("y2"))
+        for m in _FULL_DATE.finditer(text)
+        if (m.group("m1") or m.group("m2") or "").lower().rstrip(".") in MONTHS
+    ]
     years = [y for y in years if y <= published.year]
     return max(years) if years else None
 
@@ -47,8 +54,14 @@ def _own_date(text: str, published: date) -> date:
     if year is None:
         return published
     context = min(published, date(year, 12, 31))
-    days = [d.date for d in find_dates(text, published, context) if d.date is not None and d.precision == 1
-            and d.date.year == year and _is_calendar_phrase(text[d.start:d.end])]
+    days = [
+        d.date
+        for d in find_dates(text, published, context)
+        if d.date is not None
+        and d.precision == 1
+        and d.date.year == year
+        and _is_calendar_phrase(text[d.start : d.end])
+    ]
     return max(days) if days else published
 
 
@@ -58,8 +71,9 @@ def _is_calendar_phrase(phrase: str) -> bool:
     return any(ch.isdigit() for ch in low) and any(m in low for m in MONTHS)
 
 
-def anchors(text: str, published: date, derived: bool) -> Anchors:
-    base = _own_date(text, published) if derived else published
+def anchors(text: str, published: date, derived: bool, stated: date | None = None) -> Anchors:
+    """`stated`: the date the document says it speaks from (its dateline or page date), when it states one."""
+    base = _own_date(text, published) if derived else (stated or published)
     headers: list[tuple[int, date]] = []
     for m in _UPDATE_HEADER.finditer(text):
         found = [d for d in find_dates(m.group(), published, base) if d.date is not None and d.precision == 1]

@@ -1,152 +1,119 @@
-"""One Aho-Corasick automaton over every place spelling (gazetteer) and actor alias, matched on folded text.
+"""The older combined view of the dictionaries, kept for callers written against it (events.py until the pipeline
+moves to `places.find_place_mentions` and `actor_names.find_actor_mentions`).
 
-Matching is on word boundaries, leftmost-longest, so "Damascus International Airport" wins over "Damascus" and
-"Kata'ib Hezbollah" over "Hezbollah".
+`lexicon().find(text)` gives one `Mention(start, end, places, actors)` per span: the RESOLVED place first (then its
+alternatives) as places with coordinates, and actor names where generic actors keep their "{}" templates
+("Civilians ({})") for `actors.generic_actor` to fill.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
+from sitrep.extraction import gazetteer as gz
+from sitrep.extraction.actor_names import BARE, TEMPLATES, ActorMention, find_actor_mentions
+from sitrep.extraction.places import PlaceMention, find_place_mentions
+from sitrep.extraction.textnorm import fold
 
-from sitrep.extraction.actors import ACTORS
-from sitrep.extraction.textnorm import fold, name_variants
-
-GAZETTEER = Path(__file__).with_name("data") / "gazetteer.tsv"
-KIND_RANK = {"base": 4, "airport": 4, "crossing": 4, "site": 4, "town": 3, "region": 2, "border": 2, "country": 1}
+KIND_RANK = {
+    "base": 4,
+    "airport": 4,
+    "crossing": 4,
+    "site": 4,
+    "camp": 4,
+    "neighbourhood": 4,
+    "town": 3,
+    "region": 2,
+    "border": 2,
+    "country": 1,
+}
 
 
 @dataclass(frozen=True)
 class Place:
     id: str
     name: str
-    kind: str
+    kind: str  # the old kinds: admin units are "region"
     country: str
     admin1: str | None
     lat: float
     lon: float
     population: int
-    common: bool  # an English word too: only matches when written with a capital
+    common: bool = False
 
 
-@dataclass(frozen=True)
-class Entry:
-    kind: str  # "place" | "actor"
-    ref: Place | str  # the place, or the normalised actor name
-    exact: str | None  # case-sensitive alias (IS, US, PMU): the matched text must equal it, punctuation aside
-
-
-class Mention(NamedTuple):  # a tuple: cheap to create, and these are made by the thousand
+class Mention(NamedTuple):
     start: int
     end: int
     places: tuple[Place, ...]
     actors: tuple[str, ...]
 
 
-def load_places(path: Path = GAZETTEER) -> list[tuple[Place, list[str]]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t",
-                              quoting=csv.QUOTE_NONE, escapechar="\\")
-        for r in rows:
-            place = Place(r["id"], r["name"], r["kind"], r["country"], r["admin1"] or None, float(r["lat"]),
-                          float(r["lon"]), int(r["population"] or 0), r["common"] == "1")
-            out.append((place, r["names"].split("|")))
-    return out
+_COMPAT: dict[str, Place | None] = {}
 
 
-def _case_sensitive(alias: str) -> bool:
-    letters = re.sub(r"[^A-Za-z]", "", alias)
-    return len(letters) <= 5 and sum(c.isupper() for c in letters) >= 2
+def _compat(p: gz.Place) -> Place | None:
+    """The old-shape place of a resolved one (cached: a few thousand distinct places are ever named)."""
+    got = _COMPAT.get(p.id, False)
+    if got is False:
+        got = _COMPAT[p.id] = _compat_of(p)
+    return got if isinstance(got, Place) else None
+
+
+def _compat_of(p: gz.Place) -> Place | None:
+    lat, lon = p.lat, p.lon
+    if lat is None or lon is None:
+        point = _point(p)
+        if point is None:
+            return None
+        lat, lon = point
+    kind = "region" if p.kind in ("admin1", "admin2") else p.kind
+    return Place(p.id, p.name, kind, p.country or "", p.admin1, lat, lon, p.population)
+
+
+def _point(p: gz.Place) -> tuple[float, float] | None:
+    """Old callers need coordinates: a country (or a part of one) gets its representative point."""
+    return gz.gazetteer().country_points.get(p.iso2) if p.iso2 else None
+
+
+def _old_actor(m: ActorMention) -> str:
+    if m.kind in TEMPLATES and m.actor == BARE[m.kind]:
+        return TEMPLATES[m.kind]
+    return m.actor
 
 
 class Lexicon:
-    def __init__(self) -> None:
-        table: dict[str, list[Entry]] = {}
-        for place, names in load_places():
-            for name in names:
-                for key in name_variants(name):
-                    table.setdefault(key, []).append(Entry("place", place, None))
-        for actor, aliases in ACTORS.items():
-            for alias in aliases:
-                exact = re.sub(r"\W", "", alias) if _case_sensitive(alias) else None
-                for key in name_variants(alias):
-                    table.setdefault(key, []).append(Entry("actor", actor, exact))
-        self.automaton = ahocorasick.Automaton()
-        for key, entries in table.items():
-            # one entry per distinct place/actor under a key
-            unique = list({(e.kind, e.ref if isinstance(e.ref, str) else e.ref.id, e.exact): e
-                           for e in entries}.values())
-            # keyed with a leading space and searched in " " + folded text: a key can only match at the start of a
-            # word, which skips the many mid-word hits ("sis" in "analysis") before they reach Python
-            plain = all(e.exact is None and not (isinstance(e.ref, Place) and e.ref.common) for e in unique)
-            fast = (tuple(e.ref for e in unique if isinstance(e.ref, Place)),
-                    tuple(dict.fromkeys(e.ref for e in unique if isinstance(e.ref, str)))) if plain else None
-            capital = all(e.exact is not None or (isinstance(e.ref, Place) and e.ref.common) for e in unique)
-            self.automaton.add_word(" " + key, (len(key), tuple(unique), fast, capital))
-        self.automaton.make_automaton()
-
     def find(self, text: str, folded: str | None = None) -> list[Mention]:
-        """Leftmost-longest dictionary mentions in `text`, each with its candidate places and actors."""
+        """Place and actor mentions of `text`, merged per span, in text order."""
         folded = fold(text) if folded is None else folded
-        n = len(folded)
-        out: list[Mention] = []
-        # iter_long: leftmost-longest, non-overlapping ("Damascus International Airport" over "Damascus"); keys
-        # start with a space, so each match starts a word and only its end needs a boundary check
-        for end, (length, entries, fast, capital) in self.automaton.iter_long(" " + folded):
-            # `end` is the last character's index in the padded text, i.e. the exclusive end in `folded`
-            if end < n and folded[end].isalnum():
+        by_span: dict[tuple[int, int], tuple[list[Place], list[str]]] = {}
+        actors = find_actor_mentions(text, folded)
+        pm: PlaceMention
+        for pm in find_place_mentions(text, folded, actors):
+            # the resolved reading only: the old callers' own choice among readings ignores document context
+            place = _compat(pm.place)
+            if place is not None:
+                by_span.setdefault((pm.start, pm.end), ([], []))[0].append(place)
+        for am in actors:
+            by_span.setdefault((am.start, am.end), ([], []))[1].append(_old_actor(am))
+        out = [Mention(s, e, tuple(p), tuple(dict.fromkeys(a))) for (s, e), (p, a) in sorted(by_span.items())]
+        # overlapping spans (a place inside a longer actor name): the longer one wins
+        kept: list[Mention] = []
+        for m in out:
+            if kept and m.start < kept[-1].end:
+                if m.end - m.start > kept[-1].end - kept[-1].start:
+                    kept[-1] = m
                 continue
-            start = end - length
-            if capital and not text[start].isupper():
-                continue  # every entry under this key needs a capital ("IS", "US", "Hit"): "is" is just a word
-            if fast is not None:  # no case rule applies under this key: the answer is precomputed
-                out.append(Mention(start, end, fast[0], fast[1]))
-                continue
-            surface = text[start:end]
-            places: list[Place] = []
-            actors: list[str] = []
-            for e in entries:
-                if e.exact is not None and (not surface[:1].isupper() or (
-                        surface if surface.isalnum() else _WORD_CHARS.sub("", surface)) != e.exact
-                                            or _in_capitals(text, start, end)):
-                    continue
-                if e.kind == "place":
-                    assert isinstance(e.ref, Place)
-                    if e.ref.common and not any(c.isupper() for c in surface):
-                        continue
-                    places.append(e.ref)
-                else:
-                    assert isinstance(e.ref, str)
-                    actors.append(e.ref)
-            if places or actors:
-                out.append(Mention(start, end, tuple(places), tuple(dict.fromkeys(actors))))
-        return out
-
-
-_WORD_CHARS = re.compile(r"\W")
-
-
-def _in_capitals(text: str, start: int, end: int) -> bool:
-    """An acronym inside an all-capitals heading ("ABU KAMAL IS THE NEW ...") is just a capitalised word."""
-    if text[end:end + 1] == " " and text[end + 1:end + 2].islower():
-        return False  # the next word is lower-case: not a heading (the common case, decided without splitting)
-    before = text[max(0, start - 12):start].split()
-    after = text[end:end + 12].split()
-    neighbours = [w for w in (before[-1:] + after[:1]) if any(c.isalpha() for c in w)]
-    return bool(neighbours) and all(w.isupper() and len(w) > 1 for w in neighbours)
+            kept.append(m)
+        return kept
 
 
 @cache
 def lexicon() -> Lexicon:
-    """The process-wide lexicon (built once: a second or two)."""
+    gz.gazetteer()
     return Lexicon()
 
 

@@ -17,9 +17,8 @@ EVENT_TYPE: dict[str, str] = {
     "Non-violent transfer of territory": "Strategic developments",
     "Other": "Strategic developments",
 }
-# Actors that fly: a bare "struck"/"raided"/"bombed" by them is an air strike
-AIR_ACTORS = {"Israel", "US-led coalition", "United States", "Russia", "Iraqi Security Forces", "Turkey",
-              "Syrian government forces", "United Kingdom", "Jordan"}
-STATE_ACTORS = {"Israel", "US-led coalition", "United States", "Russia", "Iraqi Security Forces", "Turkey",
-                "Syrian government forces", "United Kingdom", "Jordan", "Lebanese Armed Forces", "Iran", "IRGC",
-                "Norway", "Police Forces of {}"}
+# Actors that fly (a bare "struck"/"raided"/"bombed" by them is an air strike) and state actors: by kind, from the
+# actor table (actor_names), so every country's forces count
+from sitrep.extraction.actor_names import AIR_ACTORS, STATE_ACTORS  # noqa: E402
+
+__all__ = ["AIR_ACTORS", "EVENT_TYPE", "STATE_ACTORS"]
