@@ -129,3 +129,12 @@ def test_merge_is_scored_pairwise_across_documents() -> None:
     # gold pairs: a-b, a-c, b-c; merged pairs: a-b (right), a-d and b-d (wrong: e1 swallowed d's other event)
     assert (merge["gold_pairs"], merge["merged_pairs"]) == (3, 3)
     assert (merge["precision"], merge["recall"]) == (0.333, 0.333)
+
+
+def test_an_alternative_in_another_event_type_counts_for_each_side_in_its_own_type() -> None:
+    g = gold("Protest with intervention", "2020-01-01", HOMS, alt_sub_event_types=["Violent demonstration"])
+    report = score([pred("Violent demonstration", "2020-01-01", HOMS)], [g])
+    riots, protests = report["by_event_type"]["Riots"], report["by_event_type"]["Protests"]
+    assert (riots["precision"], riots["recall"], riots["gold"]) == (1.0, 0.0, 0)
+    assert (protests["precision"], protests["recall"], protests["predicted"]) == (0.0, 1.0, 0)
+    assert report["overall"]["f1"] == 1.0

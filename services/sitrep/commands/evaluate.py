@@ -74,17 +74,18 @@ def regions(folders: list[Path]) -> dict[str, str]:
 
 
 def predict(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The events the stream would store for the corpus, and each dropped copy's original."""
+    """The events the stream would store for the corpus (the processor's in-memory runner), and each copy's
+    original (a copy's gold events are credited with its original's predictions)."""
     from sitrep.corpus import read_corpus
     from sitrep.processor.pipeline import LocalPipeline
-    from sitrep.processor.stages import forward
 
     pipeline = LocalPipeline()
-    copy_of: dict[str, str] = {}
-    for raw in read_corpus(*folders):
-        for doc, verdict, _ in pipeline.run(raw):
-            if not forward(verdict) and verdict.get("duplicate_of"):
-                copy_of[doc["id"]] = str(verdict["duplicate_of"])
+    outcome = pipeline.process(read_corpus(*folders))
+    copy_of = {
+        str(v["doc_id"]): str(v["duplicate_of"])
+        for v in outcome.verdicts
+        if v["verdict"] in ("exact", "near") and v.get("duplicate_of") and v["duplicate_of"] != v["doc_id"]
+    }
     return list(pipeline.events.values()), copy_of
 
 

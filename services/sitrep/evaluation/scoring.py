@@ -76,10 +76,12 @@ class Tally:
 
     predicted: int = 0
     gold: int = 0
-    matched: int = 0
+    matched: int = 0  # pairs, counted under the gold event's type (recall)
+    matched_predicted: int | None = None  # pairs counted under the predicted event's type (precision); None: matched
 
     def prf(self) -> dict[str, float]:
-        p = self.matched / self.predicted if self.predicted else 0.0
+        tp_p = self.matched if self.matched_predicted is None else self.matched_predicted
+        p = tp_p / self.predicted if self.predicted else 0.0
         r = self.matched / self.gold if self.gold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {
@@ -228,7 +230,7 @@ def _evidence_of(pred: Mapping[str, Any], doc_id: str) -> str:
 def _count(report: Report, family: str, region: str, *, predicted: int = 0, gold: int = 0, matched: int = 0) -> None:
     for tally in (
         report.overall,
-        report.by_event_type.setdefault(family, Tally()),
+        report.by_event_type.setdefault(family, Tally(matched_predicted=0)),
         report.by_region.setdefault(region, Tally()),
     ):
         tally.predicted += predicted
@@ -250,8 +252,14 @@ def _score_document(
     for gold in golds:
         _count(report, event_family(gold), region, gold=1)
     for i, j in pairs:
-        # a matched pair counts for the gold's family on both sides, so that per-type precision and recall share a tp
-        _count(report, event_family(golds[j]), region, matched=1)
+        report.overall.matched += 1
+        report.by_region.setdefault(region, Tally()).matched += 1
+        # an accepted alternative sub-type may lie in another event type: precision counts the pair under the
+        # predicted type, recall under the gold's
+        gold_type = report.by_event_type.setdefault(event_family(golds[j]), Tally(matched_predicted=0))
+        gold_type.matched += 1
+        pred_type = report.by_event_type.setdefault(event_family(preds[i]), Tally(matched_predicted=0))
+        pred_type.matched_predicted = (pred_type.matched_predicted or 0) + 1
         for name in FIELDS:
             report.field_right[name] += field_right(name, preds[i], golds[j])
         report.mentions.append((doc_id, indexed[j][0], str(preds[i].get("event_id"))))
