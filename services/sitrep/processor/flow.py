@@ -31,6 +31,7 @@ from sitrep.cleaning import clean_document
 from sitrep.deadletter import InvalidMessage
 from sitrep.dedup import make_sketch
 from sitrep.extraction import extract_events
+from sitrep.extraction.merge import with_sources
 from sitrep.processor import stages
 from sitrep.processor.intake import accept_raw
 from sitrep.processor.messages import Candidates, DedupRequest, ExtractRequest
@@ -177,7 +178,8 @@ class Extract:
         request = cast(ExtractRequest, decode_internal(message))
         doc_id, doc = request["doc_id"], request["doc"]
         emits = [Emit(Topic.DOCUMENTS, doc_id, doc)]
-        for key, group in stages.group_by_merge_key(self.extract(doc)).items():
+        # each candidate carries its document as a source (outlet, url, publication): events count their sources
+        for key, group in stages.group_by_merge_key(with_sources(self.extract(doc), doc)).items():
             candidates = Candidates(type="candidates", doc_id=doc_id, origin=request["origin"], candidates=group)
             emits.append(Emit(InternalTopic.MERGE, key, candidates))
         return emits
