@@ -17,6 +17,7 @@ message per partition instead of one per band (32).
 from __future__ import annotations
 
 import base64
+import functools
 import zlib
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
@@ -44,6 +45,7 @@ def encode_sketch(sketch: Sketch) -> str:
     return base64.b64encode(sketch_to_bytes(sketch)).decode("ascii")
 
 
+@functools.lru_cache(maxsize=4096)  # a stored sketch is read again for each document it is a candidate of
 def decode_sketch(text: str) -> Sketch:
     return sketch_from_bytes(base64.b64decode(text))
 
