@@ -30,3 +30,12 @@ def test_invalid_run_stops_only_after_a_run_of_invalid_messages():
     run.invalid("a")
     with pytest.raises(TooManyInvalid, match="3 invalid messages in a row"):
         run.invalid("b")
+
+
+def test_the_invalid_run_counts_per_partition():
+    run = InvalidRun(limit=3)
+    run.invalid("schema", ("raw", 0))
+    run.invalid("schema", ("raw", 0))
+    run.ok(("raw", 1))  # good input on another partition does not hide partition 0's run
+    with pytest.raises(TooManyInvalid, match=r"on \('raw', 0\)"):
+        run.invalid("schema", ("raw", 0))
