@@ -68,3 +68,12 @@ def test_month_only_and_long_ago_events_are_not_events() -> None:
     assert types("In May, Israeli jets struck a depot in Qusayr.") == []
     assert types("On 3 March 2019, Israeli jets struck a depot in Qusayr.") == []
     assert types("On 3 June, Israeli jets struck a depot in Qusayr, Syria.") == ["Air/drone strike"]
+
+
+def test_a_chronology_dates_its_entries_by_their_month_headings() -> None:
+    # one month-headed sentence is a vague recollection; entries of a timeline, each headed by its month, are events
+    timeline = ("In March, Israeli jets struck a depot in Qusayr, Syria. "
+                "In late May, Israeli jets struck a convoy near Abu Kamal, Syria.")  # fmt: skip
+    events = extract_events(doc(timeline))
+    assert sorted(e["event_date"][:7] for e in events) == ["2022-03", "2022-05"]
+    assert types("Protests broke out in Qusayr, Syria in May and spread to other towns.") == []
