@@ -31,8 +31,9 @@ NEAR = re.compile(
 _AT = re.compile(
     r"(?:reached|entered|captured|recaptured|seized|retook|liberated|siege of|struck|bombed|hit|"
     r"targeted|raided|in|at|on|near|into|to|over|around|outside|of|towards?|across|inside|within|from|between|and)\s+"
-    r"(?:the\s+)?(?:[a-z]+\s+s\s+)?(?:town of\s+|city of\s+|village of\s+|area of\s+)?$"
-)  # "in Syria's Idlib province": a possessive country qualifies the place the event is in
+    r"(?:the\s+)?(?:town of\s+|city of\s+|village of\s+|area of\s+)?$"
+)  # a possessive before the place ("in Syria's Idlib") is not read as locative: "between Syria's Homs and ..."
+# would then outrank the place the clause is about (seeds 0.912 -> 0.877 with it, no gain on dev)
 _AREA_AFTER = re.compile(r"^\s+(?:area|countryside|region|outskirts|environs|vicinity|desert)\b")
 # A place in an attribution phrase is where the speaker is, not where the event happened
 _ATTRIBUTION = re.compile(
