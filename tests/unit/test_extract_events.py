@@ -73,7 +73,8 @@ def test_backing_actor_is_not_actor1() -> None:
 
 
 def test_coordinated_subject_takes_the_first_actor() -> None:
-    assert one("On 2 June, Hezbollah and Iraqi paramilitary fighters were deployed to Qusayr in Syria.")["actor1"] == "Hezbollah"
+    e = one("On 2 June, Hezbollah and Iraqi paramilitary fighters were deployed to Qusayr in Syria.")
+    assert e["actor1"] == "Hezbollah"
 
 
 def test_movement_of_x_makes_x_actor1() -> None:
@@ -183,7 +184,8 @@ def test_ceasefire_agreement_takes_both_parties_and_earlier_date() -> None:
     assert (e["sub_event_type"], e["actor1"], e["actor2"]) == ("Agreement", "Military Forces of Israel", "Hamas")
     assert e["event_date"] == "2022-06-09"
     e = _one("Russia and Turkey agreed on Wednesday to a ceasefire in Syria's Idlib province.")
-    assert (e["actor1"], e["actor2"], e["location"]["country"]) == ("Military Forces of Russia", "Military Forces of Turkey", "Syria")
+    assert (e["actor1"], e["actor2"], e["location"]["country"]) == (
+        "Military Forces of Russia", "Military Forces of Turkey", "Syria")
 
 
 def test_victims_after_the_clause_are_actor2() -> None:

@@ -81,3 +81,10 @@ def test_follow_on_sentence_takes_the_page_date() -> None:
     events = extract_events(doc(text))
     assert sorted((e["sub_event_type"], e["event_date"]) for e in events) == [
         ("Air/drone strike", "2022-06-07"), ("Shelling/artillery/missile attack", "2022-06-07")]  # fmt: skip
+
+
+def test_region_without_a_point_of_its_own_has_null_coordinates() -> None:
+    text = "Report\n\nOn Monday, Israeli jets struck targets in southern Lebanon, the army said."
+    (event,) = extract_events(doc(text))
+    loc = event["location"]
+    assert (loc["country"], loc["lat"], loc["lon"], loc["geo_precision"]) == ("Lebanon", None, None, 3)

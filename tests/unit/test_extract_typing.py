@@ -52,6 +52,10 @@ def test_a_definite_bombing_refers_back_and_is_no_new_event() -> None:
         ("On Monday, the army handed over the base in Qusayr to the police.", "Non-violent transfer of territory"),
         ("On Monday, gunmen attacked a village near Qusayr, killing five people.", "Attack"),
         ("On Monday, soldiers repelled an attack on their positions near Qusayr.", "Armed clash"),
+        ("On Monday, gunmen seized three farmers near Qusayr.", "Abduction/forced disappearance"),
+        ("On Monday, fighters stopped a bus near Qusayr and took away six men.", "Abduction/forced disappearance"),
+        ("On Monday, an angry crowd in Homs beat a suspected thief to death.", "Mob violence"),
+        ("The rebels said on Monday they had taken full control of Qusayr.", "Non-state actor overtakes territory"),
     ],
 )
 def test_the_whole_taxonomy(text: str, expected: str) -> None:
@@ -68,3 +72,17 @@ def test_month_only_and_long_ago_events_are_not_events() -> None:
     assert types("In May, Israeli jets struck a depot in Qusayr.") == []
     assert types("On 3 March 2019, Israeli jets struck a depot in Qusayr.") == []
     assert types("On 3 June, Israeli jets struck a depot in Qusayr, Syria.") == ["Air/drone strike"]
+
+
+def test_a_chronology_dates_its_entries_by_their_month_headings() -> None:
+    # one month-headed sentence is a vague recollection; entries of a timeline, each headed by its month, are events
+    timeline = ("In March, Israeli jets struck a depot in Qusayr, Syria. "
+                "In late May, Israeli jets struck a convoy near Abu Kamal, Syria.")  # fmt: skip
+    events = extract_events(doc(timeline))
+    assert sorted(e["event_date"][:7] for e in events) == ["2022-03", "2022-05"]
+    assert types("Protests broke out in Qusayr, Syria in May and spread to other towns.") == []
+
+
+def test_seizing_a_town_is_territory_but_seizing_people_is_an_abduction() -> None:
+    assert types("On Monday, rebels seized the town of Qusayr, Syria.") == ["Non-state actor overtakes territory"]
+    assert types("On Monday, rebels seized two chiefs in Qusayr, Syria.") == ["Abduction/forced disappearance"]

@@ -19,7 +19,7 @@ from sitrep.extraction.frame import Context, Section
 from sitrep.extraction.lexicon import Place
 from sitrep.extraction.mentions import Document, Sentence
 from sitrep.extraction.roles import assign_roles
-from sitrep.extraction.salience import is_background
+from sitrep.extraction.salience import is_background, opens_with_month
 from sitrep.extraction.triggers import (
     AIR_PLATFORM,
     AIR_WORDS,
@@ -284,6 +284,7 @@ def _new_candidate(r: Reading, dm: DateMention | None, explicit_date: bool, plac
     cand.place_weight = doc.place_counts.get(place[0].id, 0)
     cand.reference = s.ref
     cand.weak = r.trig.needs in ("air", "generic")
+    cand.month_heading = cand.time_precision == 3 and opens_with_month(s.folded)
     return cand
 
 

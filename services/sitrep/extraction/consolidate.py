@@ -30,6 +30,7 @@ class Candidate:
     place_weight: int = 0  # how often the document names the place: breaks ties between equally precise places
     weak: bool = False  # from a generic trigger (a bare "struck"): dropped when its sentence gives a specific one
     reference: dt.date | None = None  # the date the report speaks from where the event is told
+    month_heading: bool = False  # dated by the month that heads its chronology entry ("In May, ...")
 
 
 def detail(sub_type: str, actor1: str | None, actor2: str | None, fatalities: int | None,
@@ -88,6 +89,9 @@ def absorb(into: Candidate, other: Candidate) -> None:
         into.explicit[k] = into.explicit.get(k, False) or v
 
 
+CHRONOLOGY_ENTRIES = 2  # month-headed entries that make a document a chronology ("In January, ... In May, ...")
+
+
 def consolidate(made: list[Candidate]) -> list[Candidate]:
     """One event per real event of the document."""
     dated = sorted((c for c in made if c.date is not None), key=lambda c: (c.time_precision, c.geo_precision))
@@ -105,5 +109,8 @@ def consolidate(made: list[Candidate]) -> list[Candidate]:
             absorb(host, c)
     # salience: a month-only date or one long before the report does not make an event; a country-level place with
     # only a coarse date is a generic statement
+    # a month heading dates an entry only in a chronology: two or more entries headed by their months
+    chronology = sum(c.month_heading for c in merged) >= CHRONOLOGY_ENTRIES
     return [c for c in merged if not (c.place and c.place.kind == "country" and c.time_precision != 1)
-            and not too_vague_or_old(c.date, c.time_precision, c.reference or c.date)]  # fmt: skip
+            and not too_vague_or_old(c.date, c.time_precision, c.reference or c.date,
+                                     chronology and c.month_heading)]  # fmt: skip

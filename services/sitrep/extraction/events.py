@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sitrep.cleaning.segments import to_raw_span
@@ -20,6 +21,8 @@ from sitrep.extraction.candidates import Reading, item_from_section, section_of,
 from sitrep.extraction.consolidate import Candidate, consolidate
 from sitrep.extraction.dates import parse_published
 from sitrep.extraction.frame import Context, Section, document_frame
+from sitrep.extraction.gazetteer import gazetteer
+from sitrep.extraction.lexicon import Place
 from sitrep.extraction.mentions import Document
 from sitrep.extraction.taxonomy import EVENT_TYPE
 
@@ -81,6 +84,21 @@ def _evidence(c: Candidate, text: str, segments: list[list[int]], raw_id: str) -
     return out
 
 
+def _coordinates(place: Place) -> tuple[float | None, float | None]:
+    """A country, or a region that is no administrative unit ("southern Lebanon", "the Sahel"), has no point of its
+    own: the event carries the country and null coordinates (ANNOTATION.md)."""
+    if place.kind == "country" or place.id.startswith("R-C-"):  # "northern Mali"; "eastern Baghdad" keeps its city
+        return None, None
+    if place.kind == "region" and (place.lat, place.lon) in _country_points():
+        return None, None  # a named region without coordinates of its own stands at its country's point
+    return place.lat, place.lon
+
+
+@cache
+def _country_points() -> frozenset[tuple[float, float]]:
+    return frozenset(gazetteer().country_points.values())
+
+
 def _event_record(c: Candidate, doc: dict[str, Any], evidence: list[dict[str, Any]]) -> dict[str, Any]:
     assert c.place is not None and c.date is not None
     event_date = c.date.isoformat()
@@ -95,8 +113,8 @@ def _event_record(c: Candidate, doc: dict[str, Any], evidence: list[dict[str, An
             "name": c.place.name,
             "country": c.place.country,
             "admin1": c.place.admin1,
-            "lat": c.place.lat,
-            "lon": c.place.lon,
+            "lat": _coordinates(c.place)[0],
+            "lon": _coordinates(c.place)[1],
             "geo_precision": c.geo_precision,
         },
         "actor1": generic_actor(c.actor1, c.place.country),

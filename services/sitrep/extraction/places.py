@@ -53,10 +53,11 @@ class _Hit:
 class _Doc:
     """The text a hit's lazily computed evidence is read from."""
 
-    __slots__ = ("folded", "text")
+    __slots__ = ("demonym_weight", "folded", "text")
 
-    def __init__(self, text: str, folded: str) -> None:
+    def __init__(self, text: str, folded: str, demonym_weight: int = 0) -> None:
         self.text, self.folded = text, folded
+        self.demonym_weight = demonym_weight  # context from nationality words only ("Turkish jets")
 
     def cue(self, h: _Hit) -> bool:
         if h.cue is None:
@@ -208,7 +209,7 @@ def find_place_mentions(
     hits, demonyms = _hits(g, text, folded)
     names = _named_spans(find_actor_mentions(text, folded) if actors is None else actors)
     hits = [h for h in hits if not _glued(text, h.start, h.end) and not _inside(names, h)]
-    doc = _Doc(text, folded)
+    doc = _Doc(text, folded, sum(demonyms.values()))
     context = _context(g, doc, hits, demonyms)
     admin1s = _admin1_names(g, hits)
     out = []
@@ -466,8 +467,12 @@ def _accepted(
         if h.flags & ALT and not in_context:
             return doc.cue(h)  # "Kuki": an alternate name of a city abroad, in a text about elsewhere
         return not common or (not doc.initial(h) and (doc.cue(h) or in_context))
-    if total and not in_context:
-        return False  # a small place in a country the document never names: mostly a homonym
+    if total > doc.demonym_weight and not in_context:
+        # a place in a country the document never names is mostly a homonym; a town of some size, named by its
+        # own name after a locative cue, may still be across a border ("evacuated from Arsal to Idlib")
+        # (nationality words alone do not count: "Turkish jets struck Sinjar" is in Iraq)
+        needed = BIG // 2 if h.flags & ALT else SMALL  # an alternate spelling only for a town of some size
+        return not h.flags & COMMON and best.population >= needed and doc.cue(h)
     supported = (best.iso2, best.admin1 or "") in admin1s
     if common:  # "Green", "Airport": a cue, the document's country and its province named
         return not doc.initial(h) and doc.cue(h) and in_context and (supported or best.population >= SMALL)

@@ -73,8 +73,24 @@ def is_background(folded_sentence: str, trigger_start: int) -> bool:
     return any(cue in window for cue in _AGGREGATE_CUES) and bool(_AGGREGATE.search(window))
 
 
-def too_vague_or_old(event_date: date | None, time_precision: int, reference: date | None) -> bool:
-    """Month-only dates do not date an event; one long before the report's own date is history it recalls."""
-    if event_date is None or time_precision >= 3:
+# "In January, ...", "Later in May, ...", "In late February, ...": a chronology whose entries are dated by the month
+# that opens them (a timeline of strikes); unlike "earlier this month" or "broke out in July" the month is the
+# entry's own heading, so the entry is an event told at month precision
+_MONTH_HEADING = re.compile(
+    r"^\W*(?:(?:later|earlier|also|then|and)\s+)?(?:in|during)\s+(?:(?:early|late|mid)-?\s*)?"
+    rf"{_MONTHS}\b(?:\s+\d{{4}})?\s?[, ]"
+)
+
+
+def opens_with_month(folded_sentence: str) -> bool:
+    """Whether the sentence is a chronology entry headed by its month ("In late February, the air force struck ...")."""
+    return bool(_MONTH_HEADING.match(folded_sentence))
+
+
+def too_vague_or_old(event_date: date | None, time_precision: int, reference: date | None,
+                     month_heading: bool = False) -> bool:  # fmt: skip
+    """Month-only dates do not date an event (unless the month heads a chronology entry); one long before the
+    report's own date is history it recalls."""
+    if event_date is None or time_precision >= 4 or (time_precision == 3 and not month_heading):
         return True
     return reference is not None and (reference - event_date).days > HISTORICAL_DAYS

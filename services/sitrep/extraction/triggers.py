@@ -32,7 +32,13 @@ _RAW: list[tuple[str, str, str, str]] = [
         "water_cannon",
     ),
     # a mob: rioters without an organisation, attacking people or property
-    ("Mob violence", r"mobs?|lynch(?:ed|ing|ings)?|vigilantes?", "", "mob_ mobs_ lynch vigilante"),
+    # an angry crowd acting on its own is a mob, whoever it turns on
+    (
+        "Mob violence",
+        r"mobs?|lynch(?:ed|ing|ings)?|vigilantes?|(?:angry|irate|enraged) (?:crowds?|residents|villagers|youths)",
+        "",
+        "mob_ mobs_ lynch vigilante angry irate enraged",
+    ),
     (
         "Violent demonstration",
         r"rioters?|riot(?:ed|ing|s)?|(?:threw|hurled|throwing|hurling|pelted) (?:\w+ ){0,2}?"
@@ -147,24 +153,36 @@ _RAW: list[tuple[str, str, str, str]] = [
         "raided overran assaulted targeted hit attack assault offensive raid repelled repulsed foiled thwarted beat "
         "battle engaged",
     ),
+    # people seized or taken away are abducted; "seized the town" stays a territorial change (listed after this)
+    (
+        "Abduction/forced disappearance",
+        r"(?:seized|snatched|grabbed|took away|taken away|carried away|whisked away) (?:\w+ ){0,3}?"
+        r"(?:people|persons|men|women|children|girls|boys|chiefs|villagers|passengers|drivers|students|farmers|"
+        r"civilians|residents|travell?ers|worshippers|aid workers|officials|teachers|pupils|captives)|"
+        r"(?:were|was|been) (?:seized|snatched|taken away|carried away|whisked away)\b(?! control)",
+        "",
+        "seized snatched grabbed took taken carried whisked were was been",
+    ),
     (
         "Government regains territory",
         r"recaptur(?:ed|ing)|retook|retaken|regain(?:ed|ing)|liberat(?:ed|ing)|"
         r"(?:captured|seized|took control of|established control over|broke the siege|"
         r"breaking the siege|lifted the siege|declared (?:full |complete |total )?"
-        r"control (?:of|over)|took full control of|took over|fell to|"
+        r"control (?:of|over)|took full control of|(?:taken|assumed) (?:full |complete |total )?control of|"
+        r"took over|fell to|"
         r"seized (?:full |complete |total )?control of|entered|cleared)",
         "state",
-        "recaptur retook retaken regain liberat captured seized took established broke breaking lifted declared fell "
-        "entered cleared",
+        "recaptur retook retaken regain liberat captured seized took taken assumed established broke breaking lifted "
+        "declared fell entered cleared",
     ),
     (
         "Non-state actor overtakes territory",
         r"captured|seized control|took control of|overran|overrun|seized|"
-        r"fell to|took over|took full control of|seized (?:full |complete |total )?"
+        r"fell to|took over|took full control of|(?:taken|assumed) (?:full |complete |total )?control of|"
+        r"seized (?:full |complete |total )?"
         r"control of|entered",
         "nonstate",
-        "captured seized took overran overrun fell entered",
+        "captured seized took taken assumed overran overrun fell entered",
     ),
     (
         "Non-violent transfer of territory",
