@@ -54,7 +54,7 @@ unit: $(STAMP)
 
 # integration tests time real processes on a shared 2-core machine: a failure is retried once (and reported as such)
 test: $(STAMP) jars lint
-	$(PY) -m pytest tests -q --reruns 1 --reruns-delay 2
+	$(PY) -m pytest tests -q
 
 # benchmarks (not tests): each prints a table and writes bench/results/*.json
 bench: $(STAMP) jars

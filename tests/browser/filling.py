@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.corpus import read_corpus
-from sitrep.processor import stages
 from sitrep.processor.pipeline import LocalPipeline
 from sitrep.storage.sql_store import SqlStore
 from sitrep.topics import Topic
@@ -22,13 +21,14 @@ def fill_from_raw(
     pipeline = pipeline or LocalPipeline()
     versions: list[dict[str, Any]] = []
     for raw in raws:
-        for doc, verdict, events in pipeline.run(raw):
+        outcome = pipeline.run(raw)
+        for verdict in outcome.verdicts:
             store.add(Topic.DUPLICATES, verdict)
-            if stages.forward(verdict):
-                store.add(Topic.DOCUMENTS, doc)
-            for event in events:
-                store.add(Topic.EVENTS, event)
-            versions.extend(events)
+        for doc in outcome.documents:
+            store.add(Topic.DOCUMENTS, doc)
+        for event in outcome.events:
+            store.add(Topic.EVENTS, event)
+        versions.extend(outcome.events)
         store.flush()
     return versions
 

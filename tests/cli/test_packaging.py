@@ -77,7 +77,7 @@ def test_an_installed_wheel_runs_extract_without_the_checkout(tmp_path):
         names = zf.namelist()
         zf.extractall(site)
     assert "sitrep/schemas/raw.articles.schema.json" in names
-    assert "sitrep/extraction/data/gazetteer.tsv" in names
+    assert "sitrep/extraction/data/gazetteer.tsv.gz" in names
     work = tmp_path / "elsewhere"  # not a checkout: nothing beside the package to fall back on
     work.mkdir()
     env = user_env(PYTHONPATH=str(site))
