@@ -52,7 +52,7 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit -q
 
-# integration tests time real processes on a shared 2-core machine: a failure is retried once (and reported as such)
+# unit + integration tests against the real broker, SQLite and PostgreSQL; no retries: a flaky test is a bug
 test: $(STAMP) jars lint
 	$(PY) -m pytest tests -q
 
